@@ -1,0 +1,136 @@
+"""The catalog's tables.
+
+The schema itself is created and upgraded by the explicit, versioned steps in
+:mod:`archive.schema`; these models must describe the result, and a test checks
+that they do.  Ids of things users exchange (articles, claims) are random UUIDs
+so that bundles from different archives merge without collisions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Optional
+
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from archive import clock
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ClaimStatus(StrEnum):
+    """How well a claim's cited sources back it (set by verification or a user)."""
+
+    NO_SOURCE = "no_source"  # no cited source has a document yet
+    VERIFIED = "verified"
+    PARTIAL = "partial"
+    NOT_FOUND = "not_found"
+
+
+class StoredFile(SQLModel, table=True):
+    """A file in ``files/``: stored once, named by its SHA-256, never modified."""
+
+    __tablename__ = "stored_file"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    media_type: str
+    original_name: str
+    added_at: datetime = Field(default_factory=clock.now)
+
+
+class Article(SQLModel, table=True):
+    """A text whose claims Footnote tracks: a digest, or a plain or Markdown article."""
+
+    __tablename__ = "article"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    file_sha256: str = Field(foreign_key="stored_file.sha256", index=True)
+    format: str  # "digest" | "plain" | "markdown"
+    title: str
+    summary: str = ""
+    # As the article states it: local time of an unknown zone, so stored naive.
+    published: Optional[NaiveDatetime] = None
+    category: Optional[str] = None
+    text: str
+    imported_at: datetime = Field(default_factory=clock.now)
+
+
+class ArticleSection(SQLModel, table=True):
+    """A section heading, at its character offset in the article's plain text."""
+
+    __tablename__ = "article_section"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str
+    start: int
+
+
+class CrossReference(SQLModel, table=True):
+    __tablename__ = "cross_reference"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str
+
+
+class ImportWarning(SQLModel, table=True):
+    """Something odd found while importing, kept so the user can see it later."""
+
+    __tablename__ = "import_warning"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    position: int
+    message: str
+
+
+class SourceEntry(SQLModel, table=True):
+    """One numbered entry of an article's Sources list."""
+
+    __tablename__ = "source_entry"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    number: int
+    title: str
+    publisher: Optional[str] = None
+    cited: bool = False
+
+
+class Claim(SQLModel, table=True):
+    """A span of an article's plain text that asserts something, and its state."""
+
+    __tablename__ = "claim"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
+    position: int
+    text: str
+    start: int
+    end: int
+    status: str = ClaimStatus.NO_SOURCE.value
+    origin: str = "marker"  # "marker" (from the digest) | "user" (made by hand)
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
+
+
+class Citation(SQLModel, table=True):
+    """A claim's reference to a numbered source and, as a hint, its sentence numbers."""
+
+    __tablename__ = "citation"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: str = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    position: int
+    source_number: int
+    sentences: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,106 @@
+"""Reading articles back out of the catalog, in the shapes the command line and the desktop use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from archive.errors import Ambiguous, NotFound
+from archive.models import (
+    Article,
+    ArticleSection,
+    Citation,
+    Claim,
+    CrossReference,
+    ImportWarning,
+    SourceEntry,
+)
+from archive.store import Archive
+
+MIN_PREFIX = 4
+
+
+def find_article(session: Session, key: str) -> Article:
+    """An article by its id or a unique prefix of it (at least four characters)."""
+    key = key.strip().lower()
+    article = session.get(Article, key)
+    if article is not None:
+        return article
+    if len(key) < MIN_PREFIX:
+        raise NotFound(f"no article with id {key!r} (give at least {MIN_PREFIX} characters of an id)")
+    matches = session.exec(select(Article).where(col(Article.id).startswith(key)).limit(6)).all()
+    if not matches:
+        raise NotFound(f"no article with an id starting with {key!r}")
+    if len(matches) > 1:
+        shown = ", ".join(m.id[:12] for m in matches[:5])
+        raise Ambiguous(f"{key!r} matches several articles ({shown}{', …' if len(matches) > 5 else ''}): "
+                        "give more of the id")
+    return matches[0]
+
+
+def list_articles(archive: Archive) -> list[dict[str, Any]]:
+    """Every article with its claim count, newest first."""
+    claims = (select(Claim.article_id, func.count().label("claims"))
+              .group_by(Claim.article_id).subquery())
+    statement = (
+        select(Article.id, Article.title, Article.published, Article.category, claims.c.claims)
+        .outerjoin(claims, claims.c.article_id == Article.id)
+        .order_by(col(Article.published).desc().nulls_last(), Article.title)
+    )
+    with archive.session() as session:
+        rows = session.exec(statement).all()
+    return [
+        {"id": row.id, "title": row.title, "published": _iso(row.published),
+         "category": row.category, "claims": row.claims or 0}
+        for row in rows
+    ]
+
+
+def article_detail(archive: Archive, key: str) -> dict[str, Any]:
+    """Everything known about one article, as plain data (the ``show --json`` shape)."""
+    with archive.session() as session:
+        article = find_article(session, key)
+        aid = article.id
+        sections = session.exec(select(ArticleSection).where(ArticleSection.article_id == aid)
+                                .order_by(ArticleSection.position)).all()
+        xrefs = session.exec(select(CrossReference).where(CrossReference.article_id == aid)
+                             .order_by(CrossReference.position)).all()
+        warnings = session.exec(select(ImportWarning).where(ImportWarning.article_id == aid)
+                                .order_by(ImportWarning.position)).all()
+        sources = session.exec(select(SourceEntry).where(SourceEntry.article_id == aid)
+                               .order_by(SourceEntry.number)).all()
+        claims = session.exec(select(Claim).where(Claim.article_id == aid).order_by(Claim.position)).all()
+        citations = session.exec(
+            select(Citation).join(Claim).where(Claim.article_id == aid).order_by(Citation.position)
+        ).all()
+    by_claim: dict[str, list[dict[str, Any]]] = {}
+    for citation in citations:
+        by_claim.setdefault(citation.claim_id, []).append(
+            {"source": citation.source_number, "sentences": list(citation.sentences)})
+    return {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "published": _iso(article.published),
+        "category": article.category,
+        "format": article.format,
+        "text": article.text,
+        "sections": [{"title": s.title, "start": s.start} for s in sections],
+        "cross_references": [x.title for x in xrefs],
+        "warnings": [w.message for w in warnings],
+        "sources": [
+            {"number": s.number, "title": s.title, "publisher": s.publisher, "cited": s.cited, "document": None}
+            for s in sources
+        ],
+        "claims": [
+            {"id": c.id, "text": c.text, "start": c.start, "end": c.end,
+             "citations": by_claim.get(c.id, []), "status": c.status}
+            for c in claims
+        ],
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

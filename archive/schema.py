@@ -1,0 +1,177 @@
+"""The catalog's schema version and its upgrade steps.
+
+The version lives in SQLite's ``user_version``.  Each step moves the schema up
+by one version with explicit SQL, so that an archive written by any earlier
+Footnote can be brought forward.  All pending steps run in one transaction,
+after a backup copy of the database is taken: either the archive ends at the
+new version, or it is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from archive import clock
+from archive.errors import SchemaTooNew, UpgradeFailed
+
+
+@dataclass(frozen=True)
+class Step:
+    """Upgrade from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _create_v1(db: sqlite3.Connection) -> None:
+    for statement in V1_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+V1_SQL = """
+CREATE TABLE stored_file (
+    sha256 VARCHAR(64) NOT NULL PRIMARY KEY,
+    size INTEGER NOT NULL,
+    media_type VARCHAR NOT NULL,
+    original_name VARCHAR NOT NULL,
+    added_at DATETIME NOT NULL
+);
+CREATE TABLE article (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    file_sha256 VARCHAR NOT NULL REFERENCES stored_file (sha256),
+    format VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL,
+    published DATETIME,
+    category VARCHAR,
+    text VARCHAR NOT NULL,
+    imported_at DATETIME NOT NULL
+);
+CREATE INDEX ix_article_file_sha256 ON article (file_sha256);
+CREATE TABLE article_section (
+    id INTEGER NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL REFERENCES article (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    start INTEGER NOT NULL
+);
+CREATE INDEX ix_article_section_article_id ON article_section (article_id);
+CREATE TABLE cross_reference (
+    id INTEGER NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL REFERENCES article (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title VARCHAR NOT NULL
+);
+CREATE INDEX ix_cross_reference_article_id ON cross_reference (article_id);
+CREATE TABLE import_warning (
+    id INTEGER NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL REFERENCES article (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    message VARCHAR NOT NULL
+);
+CREATE INDEX ix_import_warning_article_id ON import_warning (article_id);
+CREATE TABLE source_entry (
+    id INTEGER NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL REFERENCES article (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    publisher VARCHAR,
+    cited BOOLEAN NOT NULL,
+    UNIQUE (article_id, number)
+);
+CREATE INDEX ix_source_entry_article_id ON source_entry (article_id);
+CREATE TABLE claim (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    article_id VARCHAR NOT NULL REFERENCES article (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    CHECK (start >= 0 AND "end" >= start)
+);
+CREATE INDEX ix_claim_article_id ON claim (article_id);
+CREATE TABLE citation (
+    id INTEGER NOT NULL PRIMARY KEY,
+    claim_id VARCHAR NOT NULL REFERENCES claim (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source_number INTEGER NOT NULL,
+    sentences JSON NOT NULL
+);
+CREATE INDEX ix_citation_claim_id ON citation (claim_id)
+"""
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "catalog of files, articles, sources, claims and citations", _create_v1),
+)
+
+CURRENT_VERSION = STEPS[-1].version
+
+
+def read_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def pending_steps(found: int, steps: Sequence[Step] = STEPS) -> list[Step]:
+    """The steps still to run on a database at version ``found``; refuses newer ones."""
+    latest = steps[-1].version
+    if found > latest:
+        raise SchemaTooNew(found, latest)
+    return [step for step in steps if step.version > found]
+
+
+def upgrade(database: Path, backups: Path, steps: Sequence[Step] = STEPS) -> int | None:
+    """Bring ``database`` to the newest version; return the old version if it changed.
+
+    A non-empty database gets a backup copy (SQLite's backup API, consistent
+    even in WAL mode) before anything is touched.  The steps run in a single
+    transaction: a failing step rolls the whole upgrade back.
+    """
+    db = sqlite3.connect(database, isolation_level=None)
+    try:
+        found = read_version(db)
+        todo = pending_steps(found, steps)
+        if not todo:
+            return None
+        if found > 0:
+            backup_copy(db, backups / f"archive-v{found}-{clock.now():%Y%m%dT%H%M%S}.db")
+        db.execute("PRAGMA foreign_keys = OFF")  # steps may rebuild tables
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for step in todo:
+                step.apply(db)
+                db.execute(f"PRAGMA user_version = {int(step.version)}")
+            problems = db.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise UpgradeFailed(f"upgrade left {len(problems)} broken references")
+            db.execute("COMMIT")
+        except Exception as error:
+            db.execute("ROLLBACK")
+            if isinstance(error, UpgradeFailed):
+                raise
+            raise UpgradeFailed(
+                f"could not upgrade the archive from schema version {found} to "
+                f"{todo[-1].version} ({error}); it was left unchanged"
+            ) from error
+        return found
+    finally:
+        db.close()
+
+
+def backup_copy(db: sqlite3.Connection, target: Path) -> Path:
+    """Copy a live database to ``target`` with SQLite's online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(target)
+    try:
+        db.backup(copy)
+    finally:
+        copy.close()
+    return target

@@ -1,0 +1,132 @@
+"""Opening an archive folder: its database, file store and write lock.
+
+``Archive.open`` is the only way in.  Writers take the single-writer lock and
+bring the schema up to date; readers open the database read-only and never
+upgrade it.  Every connection runs with foreign keys on and WAL journaling, and
+with real transactions (pysqlite's legacy mode would autocommit DDL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+from archive import schema
+from archive.errors import ArchiveNotFound, FootnoteError
+from archive.filestore import FileStore
+from archive.lock import WriteLock
+from archive.paths import ArchiveLayout
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Archive:
+    """An open archive.  Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, layout: ArchiveLayout, engine: Engine, lock: WriteLock | None) -> None:
+        self.layout = layout
+        self.engine = engine
+        self.files = FileStore(layout)
+        self._lock = lock
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @property
+    def read_only(self) -> bool:
+        return self._lock is None
+
+    @classmethod
+    def open(cls, root: Path | str, *, create: bool = False, read_only: bool = False) -> "Archive":
+        """Open the archive in ``root``; create it when asked and it does not exist yet."""
+        layout = ArchiveLayout(Path(root))
+        if not layout.exists():
+            if not create or read_only:
+                raise ArchiveNotFound(f"no archive at {layout.root} (import a file to create one)")
+        if read_only:
+            return cls(layout, _open_read_only(layout), lock=None)
+        layout.root.mkdir(parents=True, exist_ok=True)
+        lock = WriteLock(layout.lock)
+        lock.acquire()
+        try:
+            layout.files.mkdir(exist_ok=True)
+            _initialise_journal(layout.database)
+            schema.upgrade(layout.database, layout.backups)
+            engine = _engine(f"sqlite:///{layout.database}", writable=True)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(layout, engine, lock)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back if it raises."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def require_writable(self) -> None:
+        if self.read_only:
+            raise FootnoteError(f"the archive at {self.root} is open read-only")
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _initialise_journal(database: Path) -> None:
+    """WAL is a property of the database file: set it once, before anything else."""
+    db = sqlite3.connect(database)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+    finally:
+        db.close()
+
+
+def _open_read_only(layout: ArchiveLayout) -> Engine:
+    db = sqlite3.connect(f"file:{layout.database}?mode=ro", uri=True)
+    try:
+        found = schema.read_version(db)
+    finally:
+        db.close()
+    if schema.pending_steps(found):
+        raise FootnoteError(
+            f"the archive at {layout.root} has schema version {found} and needs an upgrade "
+            f"to {schema.CURRENT_VERSION}: open it once for writing (for example, import a file)"
+        )
+    return _engine(f"sqlite:///file:{layout.database}?mode=ro&uri=true", writable=False)
+
+
+def _engine(url: str, *, writable: bool) -> Engine:
+    # NullPool: a connection per session, so the engine holds no open file
+    # handles between operations and closing an archive really closes it.
+    engine = create_engine(url, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if writable:
+            dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: object) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writable else "BEGIN")  # type: ignore[attr-defined]
+
+    return engine

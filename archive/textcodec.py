@@ -1,0 +1,37 @@
+"""Turning an article file's bytes into text without ever guessing wrong.
+
+UTF-8 (with or without a BOM) and UTF-16/32 with a BOM decode; anything else
+is refused with the offending byte and its line, rather than decoded into
+mojibake by a guess.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from archive.errors import ImportFailed
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode an article file, or raise :class:`ImportFailed` naming the file."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        raise ImportFailed(
+            f"{name} is not valid {encoding.upper().replace('-SIG', '')} text: byte 0x{byte:02X} "
+            f"on line {line} (offset {error.start}) cannot be decoded; save it as UTF-8 and import it again"
+        ) from None
+    if "\x00" in text:
+        raise ImportFailed(f"{name} contains NUL characters: it looks like a binary file, not text")
+    return text.removeprefix("\ufeff")
