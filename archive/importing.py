@@ -98,10 +98,10 @@ def import_paths(
     files = expand_paths(Path(p) for p in paths)
     report = ImportReport()
     for done, path in enumerate(files):
+        progress(Progress(done, len(files), path.name))
         if cancel is not None and cancel.cancelled:
             report.cancelled = True
             break
-        progress(Progress(done, len(files), path.name))
         report.results.append(import_file(archive, path))
     progress(Progress(len(report.results), len(files), ""))
     return report

@@ -63,14 +63,15 @@ def parse_index(index: str) -> tuple[tuple[Citation, ...], list[str]]:
             bad.append(item.strip())
             continue
         source = int(match.group(1))
-        sentences = by_source.setdefault(source, [])
         if match.group(2) is None:
+            by_source.setdefault(source, [])
             continue
         first = int(match.group(2))
         last = int(match.group(3)) if match.group(3) else first
         if last < first or last - first > _MAX_RANGE:
             bad.append(item.strip())
             continue
+        sentences = by_source.setdefault(source, [])
         for number in range(first, last + 1):
             if number not in sentences:
                 sentences.append(number)

@@ -8,6 +8,7 @@ mojibake by a guess.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from archive.errors import ImportFailed
 
@@ -34,4 +35,21 @@ def decode_text(data: bytes, name: str) -> str:
         ) from None
     if "\x00" in text:
         raise ImportFailed(f"{name} contains NUL characters: it looks like a binary file, not text")
+    if encoding != "utf-8" and not _plausible(text):
+        # Random bytes that happen to start like a UTF-16/32 BOM decode without
+        # error, into nonsense: refuse rather than store mojibake.
+        raise ImportFailed(f"{name} starts like {encoding.upper()} text but does not decode to readable "
+                           "characters; save it as UTF-8 and import it again")
     return text.removeprefix("\ufeff")
+
+
+_ALLOWED_CONTROLS = set("\t\n\r\f\v")
+
+
+def _plausible(text: str) -> bool:
+    """No unassigned, private-use or surrogate code points and no stray control characters."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cn", "Co", "Cs") or (category == "Cc" and char not in _ALLOWED_CONTROLS):
+            return False
+    return True
