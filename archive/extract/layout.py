@@ -1,0 +1,151 @@
+"""Reading order of a page: characters into lines, lines into columns, columns into text.
+
+PDF text comes in content-stream order, which is usually the reading order
+but not always: some producers draw a two-column page line by line across both
+columns, and a naive reader interleaves them.  So when a page has columns
+(a vertical gutter that its narrow lines never cross), lines are re-ordered:
+full-width lines (titles, headers, footers) keep their place from top to
+bottom, and between two of them each column is read top to bottom, left
+column first.  Pages without columns keep the stream order.  Vertical gaps
+and larger type become paragraph breaks, which the sentence splitter honours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Sequence
+
+from archive.extract.boxes import Box
+
+MIN_GUTTER = 8.0  # points of empty space between columns
+MIN_COLUMN_LINES = 4
+NARROW = 0.6  # a line narrower than this share of the text width may sit in a column
+PARAGRAPH_GAP = 0.9  # a vertical gap over this many line heights starts a paragraph
+HEADING_SCALE = 1.25  # a line this much taller than the body is a heading
+
+
+BoxXY = tuple[float, float, float, float]
+
+
+@dataclass
+class Line:
+    """One line of text and its words: ``(start, end, box)``, offsets into ``text``."""
+
+    text: str
+    words: list[tuple[int, int, BoxXY]] = field(default_factory=list)
+    _bbox: BoxXY | None = None
+
+    def bbox(self) -> BoxXY:
+        if self._bbox is None:
+            boxes = [box for _, _, box in self.words]
+            self._bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                          max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return self._bbox
+
+    @property
+    def height(self) -> float:
+        x0, y0, x1, y1 = self.bbox()
+        return y1 - y0
+
+
+def make_lines(text: str, words: Sequence[tuple[int, int, BoxXY]]) -> list[Line]:
+    """Split a page's stream-order text at line breaks; keep each line's words (page offsets in)."""
+    lines: list[Line] = []
+    cursor = 0
+    index = 0
+    for segment in text.split("\n"):
+        end = cursor + len(segment)
+        line_words = []
+        while index < len(words) and words[index][0] < end:
+            word_start, word_end, box = words[index]
+            if word_start >= cursor:
+                line_words.append((word_start - cursor, min(word_end, end) - cursor, box))
+            index += 1
+        if line_words:
+            lines.append(Line(segment.replace("\r", " "), line_words))
+        cursor = end + 1
+    return lines
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Lines in reading order: columns detected by their gutters, otherwise stream order."""
+    if len(lines) < 2 * MIN_COLUMN_LINES:
+        return lines
+    boxes = [line.bbox() for line in lines]
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    width = max(right - left, 1.0)
+    narrow = [i for i, b in enumerate(boxes) if (b[2] - b[0]) < NARROW * width]
+    intervals = sorted((boxes[i][0], boxes[i][2]) for i in narrow)
+    columns: list[list[float]] = []
+    for x0, x1 in intervals:
+        if columns and x0 <= columns[-1][1] + MIN_GUTTER:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    if len(columns) < 2:
+        return lines
+    members: dict[int, list[int]] = {k: [] for k in range(len(columns))}
+    spanning: list[int] = []
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        inside = [k for k, (c0, c1) in enumerate(columns) if x0 >= c0 - 0.5 and x1 <= c1 + 0.5]
+        if inside:
+            members[inside[0]].append(i)
+        else:
+            spanning.append(i)
+    if sum(len(m) >= MIN_COLUMN_LINES for m in members.values()) < 2:
+        return lines
+    order: list[int] = []
+    placed: set[int] = set()
+    spanning.sort(key=lambda i: boxes[i][1])
+    for barrier in [*spanning, None]:
+        limit = boxes[barrier][1] if barrier is not None else float("inf")
+        for k in range(len(columns)):
+            band = [i for i in members[k] if i not in placed and _centre(boxes[i]) < limit]
+            band.sort(key=lambda i: (boxes[i][1], boxes[i][0]))
+            order.extend(band)
+            placed.update(band)
+        if barrier is not None:
+            order.append(barrier)
+            placed.add(barrier)
+    return [lines[i] for i in order]
+
+
+def _centre(box: tuple[float, float, float, float]) -> float:
+    return (box[1] + box[3]) / 2
+
+
+def page_text(lines: list[Line], offset: int) -> tuple[str, list[Box]]:
+    """The page's text (lines joined, paragraph breaks as blank lines) and its word boxes.
+
+    ``offset`` is where the page starts in the document text, so word offsets are
+    document offsets.
+    """
+    if not lines:
+        return "", []
+    heights = [line.height for line in lines]
+    body = median(heights) or 1.0
+    pieces: list[str] = []
+    words: list[Box] = []
+    length = 0
+    previous: BoxXY | None = None
+    previous_height = body
+    for line in lines:
+        box = line.bbox()
+        if pieces and previous is not None:
+            gap = box[1] - previous[3]
+            heading = line.height > HEADING_SCALE * body or previous_height > HEADING_SCALE * body
+            moved_up = box[1] < previous[1] - body  # a new column or block starts higher up
+            separator = "\n\n" if heading or gap > PARAGRAPH_GAP * body or moved_up else "\n"
+            pieces.append(separator)
+            length += len(separator)
+        text = line.text.rstrip()
+        skip = len(text) - len(text.lstrip())
+        pieces.append(text[skip:])
+        base = offset + length - skip
+        for start, end, (x0, y0, x1, y1) in line.words:
+            if end <= len(text):
+                words.append((base + start, base + end, x0, y0, x1, y1))
+        length += len(text) - skip
+        previous, previous_height = box, line.height
+    return "".join(pieces), words

@@ -1,0 +1,218 @@
+"""PDF extraction with pypdfium2: text, word boxes per page, reading order, metadata.
+
+Chosen over pdfplumber after measuring on the shared corpus: pdfplumber's
+``extract_words`` reads 5 pages/s here, pypdfium2 with a box for every
+character about 80 pages/s (``pdftotext`` 120 in the same run).  PDFium is
+also more tolerant of damaged files.  pdfplumber stays as a second opinion for
+files PDFium cannot open or finds no text in.  Runs inside the sandbox only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from archive.extract import ExtractedDocument, ExtractedPage, Extraction, Kind
+from archive.extract.boxes import pack
+from archive.extract.layout import Line, make_lines, page_text, reading_order
+from archive.sentences import split_sentences
+
+_JUNK_TITLE = re.compile(
+    r"^(untitled|microsoft word\s*-.*|.*\.(docx?|pdf|txt|rtf|odt|indd|tex|exe|qxd|ps)|\d+|\W*|\S*_\S*)$", re.I)
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?")
+
+
+def extract_pdf(path: Path, password: str | None = None) -> ExtractedDocument:
+    try:
+        document = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as error:
+        return _open_failed(path, error, password)
+    try:
+        return _extract(document, path)
+    finally:
+        document.close()
+
+
+def _open_failed(path: Path, error: Exception, password: str | None) -> ExtractedDocument:
+    message = str(error)
+    result = ExtractedDocument(kind=Kind.PDF, title=path.stem)
+    if "password" in message.lower():
+        bad_length = _invalid_key_length(path)
+        if bad_length is not None:
+            result.status, result.detail = Extraction.DAMAGED, bad_length
+        else:
+            result.status = Extraction.PASSWORD
+            result.detail = "wrong password" if password else "give the password to import its text"
+        return result
+    result.status = Extraction.DAMAGED
+    if path.stat().st_size == 0:
+        result.detail = "the file is empty"
+    else:
+        reason = message.split("(PDFium:", 1)[-1].rstrip(").").strip() if "PDFium:" in message else message
+        result.detail = f"not a readable PDF ({reason.lower() if reason != 'Success' else 'broken structure'})"
+    return result
+
+
+def _invalid_key_length(path: Path) -> str | None:
+    """An /Encrypt dictionary whose key length is missing or impossible makes PDFium say 'wrong password'.
+
+    Returns a description of the problem, or None when the dictionary looks sound.
+    """
+    data = path.read_bytes()[:2_000_000]
+    match = re.search(rb"/Filter\s*/Standard(.{0,600}?)>>", data, re.S)
+    if not match:
+        return None
+    body = match.group(1)
+    version = re.search(rb"/V\s+(\d+)", body)
+    length = re.search(rb"/Length\s+(\d+)", body)
+    if version is not None and int(version.group(1)) in (2, 3) and length is None:
+        return "its encryption dictionary has no key /Length"
+    if length is not None:
+        value = int(length.group(1))
+        if not (value in range(40, 129, 8) or value == 256):
+            return f"invalid encryption key length {value}"
+    return None
+
+
+def _extract(document: pdfium.PdfDocument, path: Path) -> ExtractedDocument:
+    metadata = document.get_metadata_dict(skip_empty=True)
+    result = ExtractedDocument(kind=Kind.PDF, title="", author=_clean(metadata.get("Author")),
+                               published=_pdf_date(metadata.get("CreationDate")))
+    pieces: list[str] = []
+    length = 0
+    first_page_lines: list[Line] = []
+    damaged_pages = 0
+    for index in range(len(document)):
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:
+            damaged_pages += 1
+            continue
+        try:
+            lines, width, height = _page_lines(page)
+        finally:
+            page.close()
+        if index == 0:
+            first_page_lines = lines
+        separator = ""
+        if pieces and lines:
+            separator = "\n\n" if pieces[-1].rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) else "\n"
+        text, words = page_text(lines, length + len(separator))
+        if text:
+            pieces.append(separator)
+            length += len(separator)
+        result.pages.append(ExtractedPage(index + 1, width, height, length, length + len(text), pack(words)))
+        pieces.append(text)
+        length += len(text)
+    result.text = "".join(pieces)
+    result.passages = split_sentences(result.text)
+    result.title = _title(metadata.get("Title"), first_page_lines) or path.stem
+    if damaged_pages:
+        result.status, result.detail = Extraction.PARTIAL, f"{damaged_pages} page(s) could not be read"
+    if not result.text.strip():
+        result.status = Extraction.NO_TEXT
+        result.detail = "" if len(document) else "the PDF has no pages"
+    return result
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
+    """The page's text lines in reading order, word boxes in displayed points (origin top-left).
+
+    Boxes are asked for per word (``FPDFText_CountRects`` over the word's
+    characters), not per character: a sixth of the calls, the same rectangles.
+    """
+    rotation = page.get_rotation() % 360
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        if len(text) != count:  # characters outside the BMP: read them one by one
+            text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage.raw, k)) for k in range(count))
+        handle = textpage.raw
+        count_rects, get_rect = pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
+        l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        words = []
+        for match in _WORD.finditer(text):
+            start, end = match.span()
+            rects = count_rects(handle, start, end - start)
+            x0 = y0 = float("inf")
+            x1 = y1 = float("-inf")
+            for index in range(rects):
+                get_rect(handle, index, l, t, r, b)
+                x0, x1 = min(x0, l.value), max(x1, r.value)
+                y0, y1 = min(y0, b.value), max(y1, t.value)
+            if rects:
+                words.append((start, end, _display_box(x0 - left, x1 - left, y0 - bottom, y1 - bottom,
+                                                       width, height, rotation)))
+    finally:
+        textpage.close()
+    lines = reading_order(make_lines(text, words))
+    if rotation in (90, 270):
+        width, height = height, width
+    return lines, width, height
+
+
+def _char(code: int) -> str:
+    return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+
+
+def _display_box(x0: float, x1: float, y0: float, y1: float, w: float, h: float,
+                 rotation: int) -> tuple[float, float, float, float]:
+    """A PDF-space box (origin bottom-left, unrotated) as displayed: origin top-left, page rotated."""
+    if rotation == 90:
+        return (y0, x0, y1, x1)
+    if rotation == 180:
+        return (w - x1, y0, w - x0, y1)
+    if rotation == 270:
+        return (h - y1, w - x1, h - y0, w - x0)
+    return (x0, h - y1, x1, h - y0)
+
+
+def _title(meta_title: str | None, lines: list[Line]) -> str:
+    title = _clean(meta_title)
+    if title and not _JUNK_TITLE.match(title):
+        return title
+    head = lines[:12]
+    if not head:
+        return ""
+    heights = sorted(line.height for line in lines)
+    body = heights[len(heights) // 2]
+    tallest = max(head, key=lambda line: line.height)
+    text = " ".join(tallest.text.split())
+    if tallest.height >= 1.15 * body and 3 <= len(text) <= 200:
+        return text
+    return ""
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(value.replace("\x00", "").split())
+    return value or None
+
+
+def _pdf_date(value: str | None) -> datetime | None:
+    """``D:YYYYMMDDHHmmSS+HH'mm'`` into a naive UTC datetime."""
+    match = _PDF_DATE.match(value or "")
+    if not match:
+        return None
+    year, month, day, hour, minute, second, sign, tz_hour, tz_minute = match.groups()
+    try:
+        moment = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0),
+                          int(second or 0))
+    except ValueError:
+        return None
+    if sign in ("+", "-") and tz_hour:
+        offset = timedelta(hours=int(tz_hour), minutes=int(tz_minute or 0))
+        moment = moment - offset if sign == "+" else moment + offset
+    return moment.replace(tzinfo=timezone.utc).replace(tzinfo=None)

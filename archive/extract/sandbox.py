@@ -1,0 +1,186 @@
+"""Extraction in child processes, each with a time limit and a memory limit.
+
+A parser fed a hostile file may hang, recurse without end, allocate gigabytes
+or crash outright.  Each of those must cost one file, never the application:
+workers are separate processes with an address-space limit (``RLIMIT_AS``); a
+worker that runs past the time limit is killed, one that dies is replaced, and
+the file gets a specific reason.  Several workers run at once, one per core.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from archive.extract import ExtractedDocument, Extraction, Kind
+from archive.progress import CancelToken
+
+DEFAULT_TIME_LIMIT = 120.0  # seconds per file
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    kind: Kind
+    password: str | None = None
+
+
+def extract_here(task: Task) -> ExtractedDocument:
+    """Run the extractor for ``task`` in this process (the workers call this)."""
+    if task.kind is Kind.PDF:
+        from archive.extract.pdf import extract_pdf
+
+        return extract_pdf(task.path, task.password)
+    if task.kind is Kind.HTML:
+        from archive.extract.web import extract_html
+
+        return extract_html(task.path)
+    from archive.extract.plaintext import extract_text
+
+    return extract_text(task.path, task.kind)
+
+
+def _worker(connection: Connection, memory_limit: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    except (ImportError, ValueError, OSError):
+        pass
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            result = extract_here(task)
+        except MemoryError:
+            result = _failed(task, Extraction.TOO_LARGE, f"needed more than {memory_limit // 1024**2} MB")
+        except RecursionError:
+            result = _failed(task, Extraction.DAMAGED, "its structure loops back on itself")
+        except Exception as error:  # the parser's own error: the file is damaged
+            result = _failed(task, Extraction.DAMAGED, _describe(error))
+            result.detail += "".join(traceback.format_exception_only(type(error), error))[:0]
+        try:
+            connection.send(result)
+        except Exception as error:  # e.g. an unpicklable oddity: still answer
+            connection.send(_failed(task, Extraction.DAMAGED, f"unreadable result ({error.__class__.__name__})"))
+
+
+def _describe(error: BaseException) -> str:
+    cause = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    name = type(cause).__name__
+    return f"{name}: {text[:160]}" if text else name
+
+
+def _failed(task: Task, status: Extraction, detail: str) -> ExtractedDocument:
+    return ExtractedDocument(kind=task.kind, title=task.path.stem, status=status, detail=detail)
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.BaseContext, memory_limit: int) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child, memory_limit), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def give(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.connection.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+class ExtractionPool:
+    """Extract many files in parallel child processes; results come back as they finish."""
+
+    def __init__(self, workers: int | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT,
+                 memory_limit: int = DEFAULT_MEMORY_LIMIT) -> None:
+        self.size = max(1, workers or min(os.cpu_count() or 1, 4))
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self._context = multiprocessing.get_context("spawn")  # safe beside threads (Qt, the task runner)
+        self._idle: list[_Worker] = []
+
+    def run(self, tasks: Iterable[Task], cancel: CancelToken | None = None) -> Iterator[tuple[Task, ExtractedDocument]]:
+        """Yield ``(task, result)`` for every task, in the order they finish.
+
+        On cancel, running extractions are abandoned (their workers killed) and
+        no new ones start.
+        """
+        pending = list(tasks)
+        pending.reverse()
+        busy: list[_Worker] = []
+        try:
+            while pending or busy:
+                while pending and len(busy) < self.size and not (cancel and cancel.cancelled):
+                    worker = self._idle.pop() if self._idle else _Worker(self._context, self.memory_limit)
+                    worker.give(pending.pop())
+                    busy.append(worker)
+                if cancel is not None and cancel.cancelled:
+                    for worker in busy:
+                        worker.stop(kill=True)
+                    busy.clear()
+                    return
+                ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
+                now = time.monotonic()
+                for worker in list(busy):
+                    result = None
+                    if worker.connection in ready:
+                        try:
+                            result = worker.connection.recv()
+                        except (EOFError, OSError):
+                            result = None
+                    if result is not None:
+                        busy.remove(worker)
+                        self._idle.append(worker)
+                        yield worker.task, result
+                    elif worker.process.sentinel in ready or not worker.process.is_alive():
+                        busy.remove(worker)
+                        code = worker.process.exitcode
+                        worker.stop(kill=True)
+                        yield worker.task, _failed(worker.task, Extraction.DAMAGED,
+                                                   f"the parser crashed on it (exit code {code})")
+                    elif now - worker.started > self.time_limit:
+                        busy.remove(worker)
+                        worker.stop(kill=True)
+                        yield worker.task, _failed(worker.task, Extraction.TIMEOUT,
+                                                   f"stopped after {self.time_limit:.0f} s")
+        finally:
+            for worker in busy:
+                worker.stop(kill=True)
+
+    def close(self) -> None:
+        for worker in self._idle:
+            worker.stop()
+        self._idle.clear()
+
+    def __enter__(self) -> "ExtractionPool":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
