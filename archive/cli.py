@@ -18,10 +18,13 @@ from typing import Any, Sequence, TextIO
 
 from archive import __version__
 from archive.errors import FootnoteError
-from archive.importing import ImportReport, Outcome, import_paths
+from archive.attach import attach, detach
+from archive.documents import find_document, list_documents
+from archive.importing import ImportReport, Outcome, Role, import_paths
 from archive.paths import ArchiveLayout, resolve_archive_dir
 from archive.progress import Progress
-from archive.queries import article_detail, list_articles
+from archive.queries import article_detail, find_article, list_articles
+from archive.verify import verify_articles
 from archive.store import Archive
 
 log = logging.getLogger("footnote")
@@ -40,8 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"footnote {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import articles (.txt, .md digests) into the archive")
+    p = commands.add_parser("import", help="import articles and source documents (files or folders)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files or folders to import")
+    p.add_argument("--as", dest="as_role", choices=[r.value for r in Role],
+                   help="import web pages and text files as this (default: digests, text and Markdown are "
+                        "articles; PDFs and web pages are sources)")
+    p.add_argument("--password", help="password for encrypted PDFs")
     p.set_defaults(run=cmd_import)
 
     p = commands.add_parser("articles", help="list the articles in the archive")
@@ -52,6 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("article", metavar="ARTICLE", help="an article id or a unique prefix of one")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_show)
+
+    p = commands.add_parser("documents", help="list the source documents")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_documents)
+
+    p = commands.add_parser("verify", help="check every claim of an article against its attached sources")
+    p.add_argument("article", metavar="ARTICLE", help="an article id or a unique prefix of one")
+    p.add_argument("--json", action="store_true", help="print the claims with their statuses and links")
+    p.set_defaults(run=cmd_verify)
+
+    p = commands.add_parser("attach", help="attach a document to a numbered source of an article")
+    p.add_argument("article", metavar="ARTICLE")
+    p.add_argument("number", metavar="SOURCE_NUMBER", type=int)
+    p.add_argument("document", metavar="DOCUMENT", help="a document id or a unique prefix of one")
+    p.set_defaults(run=cmd_attach)
+
+    p = commands.add_parser("detach", help="detach the document from a numbered source of an article")
+    p.add_argument("article", metavar="ARTICLE")
+    p.add_argument("number", metavar="SOURCE_NUMBER", type=int)
+    p.set_defaults(run=cmd_detach)
 
     p = commands.add_parser("gui", help="start the desktop application (the default)")
     p.set_defaults(run=cmd_gui)
@@ -105,9 +132,62 @@ def cmd_import(args: argparse.Namespace, root: Path) -> int:
         return EXIT_FAILED
     with Archive.open(root, create=True) as archive:
         _log_to(root)
-        report = import_paths(archive, present, progress=_progress_printer(sys.stderr))
+        report = import_paths(archive, present, as_role=Role(args.as_role) if args.as_role else None,
+                              password=args.password, progress=_progress_printer(sys.stderr))
     _print_report(report, sys.stdout)
     return EXIT_FAILED if report.failed or missing else EXIT_OK
+
+
+def cmd_documents(args: argparse.Namespace, root: Path) -> int:
+    with Archive.open(root, read_only=True) as archive, archive.session() as session:
+        documents = list_documents(session)
+    if args.json:
+        _print_json([d.as_json() for d in documents])
+        return EXIT_OK
+    if not documents:
+        print("no documents yet: footnote import FILE.pdf")
+    for d in documents:
+        status = "" if d.status == "ok" else f"  [{d.reason}]"
+        print(f"{d.id[:8]}  {d.kind:<8} {d.pages:>4} pages {d.passages:>5} passages  {d.title}{status}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, root: Path) -> int:
+    with Archive.open(root) as archive:
+        with archive.session() as session:
+            article_id = find_article(session, args.article).id
+        report = verify_articles(archive, [article_id])
+        detail = article_detail(archive, article_id)
+    if args.json:
+        _print_json({"id": detail["id"], "title": detail["title"], "statuses": dict(report.articles[0].statuses),
+                     "claims": detail["claims"]})
+        return EXIT_OK
+    _print_verification(detail, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_attach(args: argparse.Namespace, root: Path) -> int:
+    with Archive.open(root) as archive:
+        with archive.session() as session:
+            article = find_article(session, args.article)
+            document = find_document(session, args.document)
+            attach(session, article.id, args.number, document.id)
+            print(f"attached: [{args.number}] of article {article.id[:8]} \u2192 document {document.id[:8]} "
+                  f"\u201c{document.title}\u201d")
+        report = verify_articles(archive, [article.id])
+    print(_status_line(report.articles[0].statuses))
+    return EXIT_OK
+
+
+def cmd_detach(args: argparse.Namespace, root: Path) -> int:
+    with Archive.open(root) as archive:
+        with archive.session() as session:
+            article = find_article(session, args.article)
+            detach(session, article.id, args.number)
+            print(f"detached: [{args.number}] of article {article.id[:8]}")
+        report = verify_articles(archive, [article.id])
+    print(_status_line(report.articles[0].statuses))
+    return EXIT_OK
 
 
 def cmd_articles(args: argparse.Namespace, root: Path) -> int:
@@ -151,14 +231,42 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+STATUS_ORDER = ("verified", "partial", "not_found", "no_source")
+
+
+def _status_line(statuses: dict[str, int]) -> str:
+    parts = [f"{statuses.get(s, 0)} {s.replace('_', ' ')}" for s in STATUS_ORDER if statuses.get(s)]
+    return "claims: " + (", ".join(parts) if parts else "none")
+
+
 def _print_report(report: ImportReport, out: TextIO) -> None:
-    labels = {Outcome.IMPORTED: "imported", Outcome.DUPLICATE: "already in archive", Outcome.FAILED: "FAILED"}
+    labels = {Outcome.IMPORTED: "imported", Outcome.KEPT: "kept without text",
+              Outcome.DUPLICATE: "already in archive", Outcome.FAILED: "FAILED"}
     for result in report.results:
         print(f"{labels[result.outcome]}: {result.path}: {result.message}", file=out)
         for warning in result.warnings:
             print(f"  warning: {warning}", file=out)
+    for a in report.attached:
+        print(f"attached: [{a.number}] \u201c{a.entry_title}\u201d of article {a.article_id[:8]} "
+              f"\u2192 document {a.document_id[:8]} ({a.score:.0f}% title match)", file=out)
+    for a in report.ambiguous:
+        print(f"not attached: [{a.number}] \u201c{a.entry_title}\u201d of article {a.article_id[:8]} matches "
+              f"several documents ({', '.join(d[:8] for d in a.documents)}): attach one by hand", file=out)
+    if report.verification:
+        for article in report.verification.articles:
+            print(f"verified article {article.article_id[:8]}: {_status_line(article.statuses)}", file=out)
     counts = ", ".join(f"{len(report.of(o))} {labels[o].lower()}" for o in Outcome if report.of(o))
     print(f"{counts or 'nothing to import'}{' (cancelled)' if report.cancelled else ''}", file=out)
+
+
+def _print_verification(detail: dict[str, Any], out: TextIO) -> None:
+    print(detail["title"], file=out)
+    for number, claim in enumerate(detail["claims"], start=1):
+        print(f"{number:>3}. [{claim['status']}] {claim['text'][:100]}", file=out)
+        for link in claim["links"]:
+            page = f", page {link['page']}" if link["page"] else ""
+            print(f"     [{link['source']}] {link['score']:.0%}{page}: \u201c{link['exact'][:90]}\u201d", file=out)
+            print(f"         {link['reason']}", file=out)
 
 
 def _print_article(detail: dict[str, Any], out: TextIO) -> None:
@@ -179,7 +287,9 @@ def _print_article(detail: dict[str, Any], out: TextIO) -> None:
     for source in detail["sources"]:
         publisher = f" ({source['publisher']})" if source["publisher"] else ""
         cited = "" if source["cited"] else "  [not cited]"
-        print(f"{source['number']:>3}. {source['title']}{publisher}{cited}", file=out)
+        document = source["document"]
+        attached = f"\n     \u2192 document {document['id'][:8]} \u201c{document['title']}\u201d" if document else ""
+        print(f"{source['number']:>3}. {source['title']}{publisher}{cited}{attached}", file=out)
 
 
 def _progress_printer(out: TextIO):

@@ -11,10 +11,10 @@ from archive.store import Archive
 
 
 def demo_files() -> list[Path]:
-    """The shipped demo files (the sample digest first, then its source documents)."""
-    folder = resources.files("resources") / "demo"
-    return sorted((Path(str(entry)) for entry in folder.iterdir() if entry.is_file()),
-                  key=lambda path: (path.suffix != ".txt", path.name))
+    """The shipped demo files: the sample digest, then the source documents it cites."""
+    folder = Path(str(resources.files("resources") / "demo"))
+    sources = sorted(p for p in (folder / "sources").iterdir() if p.suffix in (".pdf", ".html"))
+    return [folder / "ai-executive-order-digest.txt", *sources]
 
 
 def ensure_demo_archive(root: Path) -> ImportReport | None:

@@ -9,18 +9,25 @@ imported twice is a no-op that says which article already holds it.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from archive import clock
+from archive.attach import Ambiguity, Attachment, auto_attach
 from archive.digest import ParsedArticle, parse_article
+from archive.documents import write_document
 from archive.errors import Cancelled, FootnoteError, ImportFailed
+from archive.extract import SUFFIX_KINDS, ExtractedDocument, Extraction, Kind
+from archive.extract.sandbox import ExtractionPool, Task
 from archive.filestore import sha256_bytes
+from archive.textcodec import decode_text
+from archive.verify import VerifyReport, verify_articles
 from archive.models import (
     Article,
     ArticleSection,
@@ -28,6 +35,7 @@ from archive.models import (
     Claim,
     ClaimStatus,
     CrossReference,
+    Document,
     ImportWarning,
     SourceEntry,
     StoredFile,
@@ -38,13 +46,20 @@ from archive.store import Archive
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
+MEDIA_TYPES = {Kind.TEXT: "text/plain", Kind.MARKDOWN: "text/markdown", Kind.HTML: "text/html",
+               Kind.PDF: "application/pdf"}
 
 
 class Outcome(StrEnum):
     IMPORTED = "imported"
+    KEPT = "kept"  # stored, but its text could not be read (the reason says why)
     DUPLICATE = "duplicate"
     FAILED = "failed"
+
+
+class Role(StrEnum):
+    ARTICLE = "article"
+    SOURCE = "source"
 
 
 @dataclass(frozen=True)
@@ -54,11 +69,15 @@ class FileResult:
     message: str
     article_id: str | None = None
     warnings: tuple[str, ...] = ()
+    document_id: str | None = None
 
 
 @dataclass
 class ImportReport:
     results: list[FileResult] = field(default_factory=list)
+    attached: list[Attachment] = field(default_factory=list)
+    ambiguous: list[Ambiguity] = field(default_factory=list)
+    verification: VerifyReport | None = None
     cancelled: bool = False
 
     def of(self, outcome: Outcome) -> list[FileResult]:
@@ -83,34 +102,179 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def classify(path: Path, as_role: Role | None = None) -> tuple[Role, Kind]:
+    """Digests, text and Markdown are articles; PDFs and web pages are sources; ``as_role`` overrides."""
+    suffix = path.suffix.lower()
+    kind = SUFFIX_KINDS.get(suffix)
+    if kind is None:
+        if suffix == ".zip":
+            raise ImportFailed(f"{path.name}: bundles cannot be imported yet")
+        if suffix:
+            raise ImportFailed(f"{path.name}: files of type {path.suffix} are not supported "
+                               "(Footnote imports .txt, .md, .pdf and .html)")
+        kind = Kind.TEXT
+    if kind is Kind.PDF:
+        if as_role is Role.ARTICLE:
+            raise ImportFailed(f"{path.name}: a PDF can only be a source document")
+        return Role.SOURCE, kind
+    if kind is Kind.HTML:
+        return as_role or Role.SOURCE, kind
+    return as_role or Role.ARTICLE, kind
+
+
 def import_paths(
     archive: Archive,
     paths: Iterable[Path],
     *,
+    as_role: Role | None = None,
+    password: str | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
+    pool: ExtractionPool | None = None,
+    verify: bool = True,
 ) -> ImportReport:
-    """Import every file under ``paths``; a failing file is reported and the batch goes on.
+    """Import every file under ``paths``, attach sources, verify what changed.
 
-    Cancelling stops between files: what was imported stays, nothing is half-done.
+    A failing file is reported and the batch goes on.  Articles are parsed here;
+    source documents are extracted in sandboxed workers, several at once.
+    Cancelling stops between files: what was imported stays, nothing is
+    half-done.
     """
     archive.require_writable()
     files = expand_paths(Path(p) for p in paths)
     report = ImportReport()
-    for done, path in enumerate(files):
-        progress(Progress(done, len(files), path.name))
+    total = len(files)
+    sources: list[_PendingSource] = []
+    new_articles: list[str] = []
+    done = 0
+    for path in files:
+        progress(Progress(done, total, path.name))
         if cancel is not None and cancel.cancelled:
             report.cancelled = True
             break
-        report.results.append(import_file(archive, path))
-    progress(Progress(len(report.results), len(files), ""))
+        try:
+            role, kind = classify(path, as_role)
+            if role is Role.SOURCE:
+                pending = _prepare_source(archive, path, kind, password)
+                if isinstance(pending, FileResult):
+                    report.results.append(pending)
+                    done += 1
+                else:
+                    sources.append(pending)
+                continue
+            result = import_file(archive, path, kind)
+        except ImportFailed as error:
+            result = FileResult(path, Outcome.FAILED, str(error))
+        except OSError as error:
+            result = FileResult(path, Outcome.FAILED, f"cannot read {path.name}: {error.strerror or error}")
+        report.results.append(result)
+        if result.outcome is Outcome.IMPORTED and result.article_id:
+            new_articles.append(result.article_id)
+        done += 1
+    new_documents = _extract_sources(archive, sources, report, password, progress, cancel, pool, done, total)
+    changed = list(new_articles)
+    if new_documents or new_articles:
+        with archive.session() as session:
+            report.attached, report.ambiguous = auto_attach(
+                session, documents=[d for d, _ in new_documents], articles=new_articles)
+            changed += [a.article_id for a in report.attached]
+            changed += _articles_citing(session, [d for d, reextracted in new_documents if reextracted])
+    if verify and changed and not report.cancelled:
+        report.verification = verify_articles(archive, changed, progress=progress, cancel=cancel)
+    progress(Progress(total, total, ""))
     return report
 
 
-def import_file(archive: Archive, path: Path) -> FileResult:
-    """Import one file and say what happened; never raises for a bad file."""
+@dataclass
+class _PendingSource:
+    path: Path
+    kind: Kind
+    sha256: str
+    size: int
+    created: bool  # this import stored the file (remove it if extraction never lands)
+    document_id: str | None  # set when re-extracting a document already in the archive
+
+
+def _prepare_source(archive: Archive, path: Path, kind: Kind, password: str | None) -> "_PendingSource | FileResult":
+    data = path.read_bytes()
+    sha256 = sha256_bytes(data)
+    with archive.session() as session:
+        existing = session.exec(select(Document).where(Document.file_sha256 == sha256)).first()
+    if existing is not None:
+        if password and existing.status == Extraction.PASSWORD.value:
+            return _PendingSource(path, kind, sha256, len(data), False, existing.id)
+        return FileResult(path, Outcome.DUPLICATE,
+                          f"already in the archive as document {existing.id[:8]} \u201c{existing.title}\u201d",
+                          document_id=existing.id)
+    blob = archive.files.put_bytes(data, sha256)
+    return _PendingSource(path, kind, sha256, len(data), blob.created, None)
+
+
+def _extract_sources(archive: Archive, sources: list[_PendingSource], report: ImportReport, password: str | None,
+                     progress: ProgressFn, cancel: CancelToken | None, pool: ExtractionPool | None,
+                     done: int, total: int) -> list[tuple[str, bool]]:
+    """Extract in the sandbox and write each document as it comes back; returns (id, re-extracted)."""
+    if not sources:
+        return []
+    by_path = {archive.files.path_for(s.sha256): s for s in sources}
+    tasks = [Task(archive.files.path_for(s.sha256), s.kind, password) for s in sources]
+    own_pool = pool is None
+    pool = pool or ExtractionPool(min(len(tasks), os.cpu_count() or 1))
+    written: list[tuple[str, bool]] = []
+    finished: set[Path] = set()
     try:
-        return _import_article(archive, path)
+        for task, extracted in pool.run(tasks, cancel):
+            source = by_path[task.path]
+            finished.add(task.path)
+            done += 1
+            progress(Progress(done, total, source.path.name))
+            report.results.append(_write_source(archive, source, extracted, written))
+    finally:
+        if own_pool:
+            pool.close()
+        for path, source in by_path.items():
+            if path not in finished and source.created:
+                archive.files.remove(source.sha256)  # cancelled before extraction: leave nothing behind
+    if len(finished) < len(by_path):
+        report.cancelled = True
+    return written
+
+
+def _write_source(archive: Archive, source: _PendingSource, extracted: ExtractedDocument,
+                  written: list[tuple[str, bool]]) -> FileResult:
+    media_type = MEDIA_TYPES.get(source.kind, "application/octet-stream")
+    try:
+        with archive.session() as session:
+            document_id = write_document(session, extracted, sha256=source.sha256, size=source.size,
+                                         media_type=media_type, name=source.path.name,
+                                         document_id=source.document_id)
+    except Exception as error:
+        log.exception("could not write document %s", source.path)
+        if source.created:
+            archive.files.remove(source.sha256)
+        return FileResult(source.path, Outcome.FAILED, f"could not store {source.path.name}: {error!r}")
+    written.append((document_id, source.document_id is not None))
+    title = f"document {document_id[:8]} \u201c{extracted.title}\u201d"
+    if extracted.status in (Extraction.OK, Extraction.PARTIAL):
+        pages = f"{len(extracted.pages)} page{'s' if len(extracted.pages) != 1 else ''}, " if extracted.pages else ""
+        message = f"{title}: {pages}{len(extracted.passages)} passages"
+        warnings = (extracted.reason,) if extracted.status is Extraction.PARTIAL else ()
+        return FileResult(source.path, Outcome.IMPORTED, message, warnings=warnings, document_id=document_id)
+    return FileResult(source.path, Outcome.KEPT, f"{title} kept without text: {extracted.reason}",
+                      document_id=document_id)
+
+
+def _articles_citing(session, document_ids: list[str]) -> list[str]:
+    if not document_ids:
+        return []
+    return list(session.exec(select(SourceEntry.article_id).where(
+        col(SourceEntry.document_id).in_(document_ids))).all())
+
+
+def import_file(archive: Archive, path: Path, kind: Kind = Kind.TEXT) -> FileResult:
+    """Import one article file and say what happened; never raises for a bad file."""
+    try:
+        return _import_article(archive, path, kind)
     except (Cancelled, KeyboardInterrupt):
         raise
     except FootnoteError as error:
@@ -122,20 +286,19 @@ def import_file(archive: Archive, path: Path) -> FileResult:
         return FileResult(path, Outcome.FAILED, f"unexpected error importing {path.name}: {error!r}")
 
 
-def _media_type(path: Path) -> str:
-    media_type = ARTICLE_SUFFIXES.get(path.suffix.lower())
-    if media_type is None:
-        if path.suffix:
-            raise ImportFailed(f"{path.name}: files of type {path.suffix} are not supported "
-                               "(Footnote imports .txt and .md articles)")
-        media_type = "text/plain"  # no suffix: try it as text
-    return media_type
+def _article_text(path: Path, kind: Kind, data: bytes) -> str:
+    if kind is Kind.HTML:
+        from archive.extract.sandbox import ExtractionPool as _Pool
+
+        with _Pool(1) as pool:
+            [(_, extracted)] = list(pool.run([Task(path, Kind.HTML)]))
+        if extracted.status is not Extraction.OK:
+            raise ImportFailed(f"{path.name}: {extracted.reason}")
+        return f"{extracted.title}\n\n{extracted.text}"
+    return decode_text(data, path.name)
 
 
-def _import_article(archive: Archive, path: Path) -> FileResult:
-    from archive.textcodec import decode_text
-
-    media_type = _media_type(path)
+def _import_article(archive: Archive, path: Path, kind: Kind) -> FileResult:
     data = path.read_bytes()
     sha256 = sha256_bytes(data)
     with archive.session() as session:
@@ -144,11 +307,11 @@ def _import_article(archive: Archive, path: Path) -> FileResult:
         return FileResult(path, Outcome.DUPLICATE,
                           f"already in the archive as article {existing.id[:8]} \u201c{existing.title}\u201d",
                           article_id=existing.id)
-    text = decode_text(data, path.name)
-    parsed = parse_article(text, filename=path.name, markdown=media_type == "text/markdown")
+    text = _article_text(path, kind, data)
+    parsed = parse_article(text, filename=path.name, markdown=kind is Kind.MARKDOWN)
     blob = archive.files.put_bytes(data, sha256)
     try:
-        article_id = _write_article(archive, parsed, sha256, len(data), media_type, path.name)
+        article_id = _write_article(archive, parsed, sha256, len(data), MEDIA_TYPES[kind], path.name)
     except BaseException:
         if blob.created:
             archive.files.remove(sha256)

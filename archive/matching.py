@@ -38,7 +38,7 @@ from archive.textnorm import Normalized, normalize
 VERIFIED_MIN = 0.90  # character similarity needed (and no meaningful word may differ)
 PARTIAL_MIN = 0.70  # character similarity that is worth a human look
 COVERAGE_PARTIAL = 0.50  # share of the claim's key words (idf-weighted) for a paraphrase
-COVERAGE_AT_HINT = 0.25  # the same, enough when found at the sentences the marker cites
+COVERAGE_AT_HINT = 0.30  # the same, enough when found at the sentences the marker cites
 SPELLING_VARIANT_MIN = 85  # rapidfuzz ratio under which two differing words are different words
 CANDIDATES = 8
 RARE_STEMS = 10

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Optional
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from archive import clock
@@ -105,6 +105,8 @@ class SourceEntry(SQLModel, table=True):
     title: str
     publisher: Optional[str] = None
     cited: bool = False
+    document_id: Optional[str] = Field(default=None, foreign_key="document.id", index=True, ondelete="SET NULL")
+    attached_by: Optional[str] = None  # "auto" | "user"; "detached" when a person undid an attachment
 
 
 class Claim(SQLModel, table=True):
@@ -119,6 +121,7 @@ class Claim(SQLModel, table=True):
     start: int
     end: int
     status: str = ClaimStatus.NO_SOURCE.value
+    user_status: Optional[str] = None  # a person's decision (confirmed | disputed | rejected): it wins
     origin: str = "marker"  # "marker" (from the digest) | "user" (made by hand)
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
@@ -134,3 +137,85 @@ class Citation(SQLModel, table=True):
     position: int
     source_number: int
     sentences: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Document(SQLModel, table=True):
+    """A source document: a PDF, web page or text that articles cite."""
+
+    __tablename__ = "document"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    file_sha256: str = Field(foreign_key="stored_file.sha256", index=True)
+    kind: str  # archive.extract.Kind
+    title: str
+    author: Optional[str] = None
+    publisher: Optional[str] = None
+    published: Optional[NaiveDatetime] = None
+    url: Optional[str] = None
+    page_count: int = 0
+    status: str  # archive.extract.Extraction
+    status_detail: str = ""
+    text: str = ""
+    imported_at: datetime = Field(default_factory=clock.now)
+    extracted_at: datetime = Field(default_factory=clock.now)
+
+
+class DocumentPage(SQLModel, table=True):
+    """One page: its size as displayed, its span of the document text, its packed word boxes."""
+
+    __tablename__ = "document_page"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    number: int
+    width: float
+    height: float
+    start: int
+    end: int
+    words: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+
+
+class Passage(SQLModel, table=True):
+    """A sentence of a document: its span of the text, the page it starts on, its rectangles."""
+
+    __tablename__ = "passage"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    position: int  # 1-based sentence number
+    page: Optional[int] = None
+    start: int
+    end: int
+    rects: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class LinkOrigin(StrEnum):
+    AUTO = "auto"  # made by verification; replaced when verification runs again
+    USER = "user"  # made by a person; never touched by verification
+
+
+class Link(SQLModel, table=True):
+    """A claim tied to a passage of a source document, with how well it matches."""
+
+    __tablename__ = "link"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    claim_id: str = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    document_id: str = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    source_number: Optional[int] = None
+    page: Optional[int] = None
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    rects: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    score: float = 0.0
+    coverage: float = 0.0
+    verdict: str  # archive.matching.Verdict
+    reason: str = ""
+    origin: str = LinkOrigin.AUTO.value
+    relation: str = "supports"  # supports | contradicts | context
+    decision: Optional[str] = None  # confirmed | rejected, by a person
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)

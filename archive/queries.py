@@ -14,7 +14,9 @@ from archive.models import (
     Citation,
     Claim,
     CrossReference,
+    Document,
     ImportWarning,
+    Link,
     SourceEntry,
 )
 from archive.store import Archive
@@ -75,6 +77,13 @@ def article_detail(archive: Archive, key: str) -> dict[str, Any]:
         citations = session.exec(
             select(Citation).join(Claim).where(Claim.article_id == aid).order_by(Citation.position)
         ).all()
+        links = session.exec(select(Link).join(Claim).where(Claim.article_id == aid)
+                             .order_by(Link.source_number, Link.start)).all()
+        document_ids = {s.document_id for s in sources if s.document_id} | {link.document_id for link in links}
+        documents = {d.id: d for d in session.exec(select(Document).where(col(Document.id).in_(document_ids)))}
+    links_by_claim: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        links_by_claim.setdefault(link.claim_id, []).append(link_json(link, documents.get(link.document_id)))
     by_claim: dict[str, list[dict[str, Any]]] = {}
     for citation in citations:
         by_claim.setdefault(citation.claim_id, []).append(
@@ -91,15 +100,34 @@ def article_detail(archive: Archive, key: str) -> dict[str, Any]:
         "cross_references": [x.title for x in xrefs],
         "warnings": [w.message for w in warnings],
         "sources": [
-            {"number": s.number, "title": s.title, "publisher": s.publisher, "cited": s.cited, "document": None}
+            {"number": s.number, "title": s.title, "publisher": s.publisher, "cited": s.cited,
+             "document": _document_ref(documents.get(s.document_id)), "attached_by": s.attached_by}
             for s in sources
         ],
         "claims": [
             {"id": c.id, "text": c.text, "start": c.start, "end": c.end,
-             "citations": by_claim.get(c.id, []), "status": c.status}
+             "citations": by_claim.get(c.id, []), "status": c.status, "user_status": c.user_status,
+             "links": links_by_claim.get(c.id, [])}
             for c in claims
         ],
     }
+
+
+def link_json(link: Link, document: Document | None) -> dict[str, Any]:
+    """A link as plain data; its selectors follow the W3C Web Annotation TextQuoteSelector."""
+    return {
+        "id": link.id, "document": link.document_id, "document_title": document.title if document else None,
+        "source": link.source_number, "page": link.page, "exact": link.exact, "prefix": link.prefix,
+        "suffix": link.suffix, "start": link.start, "end": link.end, "rects": link.rects,
+        "score": link.score, "verdict": link.verdict, "reason": link.reason, "origin": link.origin,
+        "relation": link.relation, "decision": link.decision,
+    }
+
+
+def _document_ref(document: Document | None) -> dict[str, Any] | None:
+    if document is None:
+        return None
+    return {"id": document.id, "title": document.title, "kind": document.kind, "status": document.status}
 
 
 def _iso(value: Any) -> str | None:

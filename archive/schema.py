@@ -27,10 +27,15 @@ class Step:
     apply: Callable[[sqlite3.Connection], None]
 
 
-def _create_v1(db: sqlite3.Connection) -> None:
-    for statement in V1_SQL.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    """A step that runs the statements of ``sql`` (separated by ";" at line ends) in order."""
+
+    def run(db: sqlite3.Connection) -> None:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                db.execute(statement)
+
+    return run
 
 
 V1_SQL = """
@@ -109,8 +114,79 @@ CREATE TABLE citation (
 CREATE INDEX ix_citation_claim_id ON citation (claim_id)
 """
 
+V2_SQL = """
+CREATE TABLE document (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    file_sha256 VARCHAR NOT NULL REFERENCES stored_file (sha256),
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    author VARCHAR,
+    publisher VARCHAR,
+    published DATETIME,
+    url VARCHAR,
+    page_count INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    status_detail VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    imported_at DATETIME NOT NULL,
+    extracted_at DATETIME NOT NULL
+);
+CREATE INDEX ix_document_file_sha256 ON document (file_sha256);
+CREATE TABLE document_page (
+    id INTEGER NOT NULL PRIMARY KEY,
+    document_id VARCHAR NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    width FLOAT NOT NULL,
+    height FLOAT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    words BLOB NOT NULL
+);
+CREATE INDEX ix_document_page_document_id ON document_page (document_id);
+CREATE TABLE passage (
+    id INTEGER NOT NULL PRIMARY KEY,
+    document_id VARCHAR NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    page INTEGER,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    rects JSON NOT NULL
+);
+CREATE INDEX ix_passage_document_id ON passage (document_id);
+CREATE TABLE link (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    claim_id VARCHAR NOT NULL REFERENCES claim (id) ON DELETE CASCADE,
+    document_id VARCHAR NOT NULL REFERENCES document (id) ON DELETE CASCADE,
+    source_number INTEGER,
+    page INTEGER,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    exact VARCHAR NOT NULL,
+    prefix VARCHAR NOT NULL,
+    suffix VARCHAR NOT NULL,
+    rects JSON NOT NULL,
+    score FLOAT NOT NULL,
+    coverage FLOAT NOT NULL,
+    verdict VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    relation VARCHAR NOT NULL,
+    decision VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL
+);
+CREATE INDEX ix_link_claim_id ON link (claim_id);
+CREATE INDEX ix_link_document_id ON link (document_id);
+ALTER TABLE source_entry ADD COLUMN document_id VARCHAR REFERENCES document (id) ON DELETE SET NULL;
+ALTER TABLE source_entry ADD COLUMN attached_by VARCHAR;
+CREATE INDEX ix_source_entry_document_id ON source_entry (document_id);
+ALTER TABLE claim ADD COLUMN user_status VARCHAR
+"""
+
+
 STEPS: tuple[Step, ...] = (
-    Step(1, "catalog of files, articles, sources, claims and citations", _create_v1),
+    Step(1, "catalog of files, articles, sources, claims and citations", _script(V1_SQL)),
+    Step(2, "source documents, pages, passages, links; sources attach to documents", _script(V2_SQL)),
 )
 
 CURRENT_VERSION = STEPS[-1].version

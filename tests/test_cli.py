@@ -60,7 +60,7 @@ def test_show_json_by_unique_prefix(archive_dir: Path, imported: str, capsys) ->
         assert {"id", "text", "start", "end", "citations", "status"} <= claim.keys()
     assert detail["sources"][6] == {"number": 7, "title": "Last-minute lobbying by tech industry officials led "
                                     "Trump to cancel AI order", "publisher": "The Washington Post",
-                                    "cited": False, "document": None}
+                                    "cited": False, "document": None, "attached_by": None}
     assert detail["claims"][8]["citations"] == [{"source": 2, "sentences": [19, 20, 21]}]
 
 

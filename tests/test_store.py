@@ -196,3 +196,30 @@ def test_foreign_keys_are_enforced(archive) -> None:
 
 def test_environment_variable_is_not_read_when_unset() -> None:
     assert "FOOTNOTE_ARCHIVE" not in os.environ
+
+
+def test_a_version_1_archive_is_upgraded_keeping_its_data(archive_dir: Path, sample_path: Path) -> None:
+    """An archive written by the first Footnote (schema 1) opens in this one, its claims intact."""
+    from archive.digest import parse_article
+
+    layout = ArchiveLayout(archive_dir)
+    archive_dir.mkdir()
+    schema.upgrade(layout.database, layout.backups, schema.STEPS[:1])
+    parsed = parse_article(sample_path.read_text(encoding="utf-8"))
+    db = sqlite3.connect(layout.database)
+    with db:
+        db.execute("INSERT INTO stored_file VALUES ('ab', 1, 'text/plain', 'x.txt', '2026-01-01 00:00:00')")
+        db.execute("INSERT INTO article VALUES ('a1', 'ab', 'digest', ?, '', NULL, NULL, ?, '2026-01-01 00:00:00')",
+                   (parsed.title, parsed.text))
+        db.execute("INSERT INTO source_entry (article_id, number, title, publisher, cited) VALUES ('a1', 2, 'T', 'P', 1)")
+        for i, claim in enumerate(parsed.claims):
+            db.execute("INSERT INTO claim VALUES (?, 'a1', ?, ?, ?, ?, 'no_source', 'marker', '2026-01-01 00:00:00', "
+                       "'2026-01-01 00:00:00')", (f"c{i}", i, claim.text, claim.start, claim.end))
+    db.close()
+    with Archive.open(archive_dir) as opened:
+        from archive.queries import article_detail
+
+        detail = article_detail(opened, "a1")
+    assert len(detail["claims"]) == 12 and detail["sources"][0]["document"] is None
+    assert [p.name for p in layout.backups.iterdir()][0].startswith("archive-v1-")
+    assert sqlite3.connect(layout.database).execute("PRAGMA user_version").fetchone()[0] == schema.CURRENT_VERSION

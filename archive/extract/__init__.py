@@ -58,7 +58,12 @@ class ExtractedDocument:
 
     @property
     def reason(self) -> str:
-        return _REASONS[self.status] + (f": {self.detail}" if self.detail else "")
+        return describe(self.status, self.detail)
+
+
+def describe(status: Extraction | str, detail: str = "") -> str:
+    """A status and its detail as one phrase: "password-protected: give the password …"."""
+    return _REASONS[Extraction(status)] + (f": {detail}" if detail else "")
 
 
 _REASONS = {

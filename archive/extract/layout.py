@@ -34,6 +34,7 @@ class Line:
 
     text: str
     words: list[tuple[int, int, BoxXY]] = field(default_factory=list)
+    size: float = 0.0  # the largest font size on the line, when known (0: use the box height)
     _bbox: BoxXY | None = None
 
     def bbox(self) -> BoxXY:
@@ -48,22 +49,32 @@ class Line:
         x0, y0, x1, y1 = self.bbox()
         return y1 - y0
 
+    @property
+    def type_size(self) -> float:
+        """How big the type is: the font size when known, else the box height."""
+        return self.size or self.height
 
-def make_lines(text: str, words: Sequence[tuple[int, int, BoxXY]]) -> list[Line]:
-    """Split a page's stream-order text at line breaks; keep each line's words (page offsets in)."""
+
+def make_lines(text: str, words: Sequence[tuple[int, int, BoxXY, float]]) -> list[Line]:
+    """Split a page's stream-order text at line breaks; keep each line's words and font size.
+
+    ``words`` are ``(start, end, box, font_size)`` with offsets into ``text``.
+    """
     lines: list[Line] = []
     cursor = 0
     index = 0
     for segment in text.split("\n"):
         end = cursor + len(segment)
         line_words = []
+        size = 0.0
         while index < len(words) and words[index][0] < end:
-            word_start, word_end, box = words[index]
+            word_start, word_end, box, word_size = words[index]
             if word_start >= cursor:
                 line_words.append((word_start - cursor, min(word_end, end) - cursor, box))
+                size = max(size, word_size)
             index += 1
         if line_words:
-            lines.append(Line(segment.replace("\r", " "), line_words))
+            lines.append(Line(segment.replace("\r", " "), line_words, size))
         cursor = end + 1
     return lines
 
@@ -125,18 +136,23 @@ def page_text(lines: list[Line], offset: int) -> tuple[str, list[Box]]:
         return "", []
     heights = [line.height for line in lines]
     body = median(heights) or 1.0
+    body_size = median(line.type_size for line in lines) or 1.0
     pieces: list[str] = []
     words: list[Box] = []
     length = 0
-    previous: BoxXY | None = None
-    previous_height = body
+    previous: Line | None = None
     for line in lines:
         box = line.bbox()
         if pieces and previous is not None:
-            gap = box[1] - previous[3]
-            heading = line.height > HEADING_SCALE * body or previous_height > HEADING_SCALE * body
-            moved_up = box[1] < previous[1] - body  # a new column or block starts higher up
-            separator = "\n\n" if heading or gap > PARAGRAPH_GAP * body or moved_up else "\n"
+            before = previous.bbox()
+            gap = box[1] - before[3]
+            is_heading = line.type_size > HEADING_SCALE * body_size
+            was_heading = previous.type_size > HEADING_SCALE * body_size
+            same_heading = is_heading and was_heading and abs(line.type_size - previous.type_size) < 0.05 * \
+                line.type_size and gap < line.type_size
+            moved_up = box[1] < before[1] - body  # a new column or block starts higher up
+            new_paragraph = (is_heading or was_heading) and not same_heading or gap > PARAGRAPH_GAP * body or moved_up
+            separator = "\n\n" if new_paragraph else "\n"
             pieces.append(separator)
             length += len(separator)
         text = line.text.rstrip()
@@ -147,5 +163,5 @@ def page_text(lines: list[Line], offset: int) -> tuple[str, list[Box]]:
             if end <= len(text):
                 words.append((base + start, base + end, x0, y0, x1, y1))
         length += len(text) - skip
-        previous, previous_height = box, line.height
+        previous = line
     return "".join(pieces), words

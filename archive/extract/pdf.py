@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from bisect import bisect_left
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -120,7 +121,28 @@ def _extract(document: pdfium.PdfDocument, path: Path) -> ExtractedDocument:
     return result
 
 
-_WORD = re.compile(r"\S+")
+_SOFT_BREAKS = "\ufffe\x02"  # how PDFium marks a hyphen it removed while joining a word across lines
+_WORD_OR_BREAK = re.compile(r"[^\s\ufffe\x02]+[\ufffe\x02]?|[\ufffe\x02]")
+
+
+def _restore_line_end_hyphens(text: str, words: list) -> tuple[str, list]:
+    """Put back "-" and the line break where PDFium joined a hyphenated word ("re\ufffeporters").
+
+    The document text then shows what the page shows, "re-" at a line end; the
+    matcher joins such words again.  Word offsets shift by one per break.
+    """
+    breaks = [i for i, char in enumerate(text) if char in _SOFT_BREAKS]
+    if not breaks:
+        return text, words
+    for char in _SOFT_BREAKS:
+        text = text.replace(char, "-\n")
+    at_break = set(breaks)
+    shifted = []
+    for start, end, box, size in words:
+        # Each earlier break adds one character; a word ending in the hyphen stops before the new "\n".
+        new_end = end + bisect_left(breaks, end) - (1 if end - 1 in at_break else 0)
+        shifted.append((start + bisect_left(breaks, start), new_end, box, size))
+    return text, shifted
 
 
 def _page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
@@ -140,9 +162,10 @@ def _page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
             text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage.raw, k)) for k in range(count))
         handle = textpage.raw
         count_rects, get_rect = pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
+        font_size = pdfium_c.FPDFText_GetFontSize
         l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         words = []
-        for match in _WORD.finditer(text):
+        for match in _WORD_OR_BREAK.finditer(text):
             start, end = match.span()
             rects = count_rects(handle, start, end - start)
             x0 = y0 = float("inf")
@@ -153,9 +176,10 @@ def _page_lines(page: pdfium.PdfPage) -> tuple[list[Line], float, float]:
                 y0, y1 = min(y0, b.value), max(y1, t.value)
             if rects:
                 words.append((start, end, _display_box(x0 - left, x1 - left, y0 - bottom, y1 - bottom,
-                                                       width, height, rotation)))
+                                                       width, height, rotation), font_size(handle, start)))
     finally:
         textpage.close()
+    text, words = _restore_line_end_hyphens(text, words)
     lines = reading_order(make_lines(text, words))
     if rotation in (90, 270):
         width, height = height, width
@@ -185,13 +209,20 @@ def _title(meta_title: str | None, lines: list[Line]) -> str:
     head = lines[:12]
     if not head:
         return ""
-    heights = sorted(line.height for line in lines)
-    body = heights[len(heights) // 2]
-    tallest = max(head, key=lambda line: line.height)
-    text = " ".join(tallest.text.split())
-    if tallest.height >= 1.15 * body and 3 <= len(text) <= 200:
-        return text
-    return ""
+    sizes = sorted(line.type_size for line in lines)
+    body = sizes[len(sizes) // 2]
+    biggest = max(line.type_size for line in head)
+    if biggest < 1.15 * body:
+        return ""
+    # A title may wrap: take the consecutive lines set in the biggest type.
+    first = next(i for i, line in enumerate(head) if line.type_size == biggest)
+    parts = []
+    for line in head[first:]:
+        if abs(line.type_size - biggest) > 0.05 * biggest:
+            break
+        parts.append(line.text)
+    text = " ".join(" ".join(parts).split())
+    return text if 3 <= len(text) <= 300 else ""
 
 
 def _clean(value: str | None) -> str | None:
