@@ -241,7 +241,7 @@ def _status_line(statuses: dict[str, int]) -> str:
 
 def _print_report(report: ImportReport, out: TextIO) -> None:
     labels = {Outcome.IMPORTED: "imported", Outcome.KEPT: "kept without text",
-              Outcome.DUPLICATE: "already in archive", Outcome.FAILED: "FAILED"}
+              Outcome.DUPLICATE: "already in archive", Outcome.SKIPPED: "skipped", Outcome.FAILED: "FAILED"}
     for result in report.results:
         print(f"{labels[result.outcome]}: {result.path}: {result.message}", file=out)
         for warning in result.warnings:

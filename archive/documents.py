@@ -40,13 +40,12 @@ def write_document(session: Session, extracted: ExtractedDocument, *, sha256: st
         session.execute(delete(Link).where(Link.document_id == document_id, Link.origin == LinkOrigin.AUTO.value,
                                            col(Link.decision).is_(None)))
         session.execute(update(Document).where(Document.id == document_id).values(**fields))
-    pages = [(page.number, unpack(page.words)) for page in extracted.pages]
     if extracted.pages:
         session.execute(insert(DocumentPage), [
             dict(document_id=document_id, number=p.number, width=p.width, height=p.height, start=p.start,
                  end=p.end, words=p.words) for p in extracted.pages])
     if extracted.passages:
-        locator = PageLocator([(p.number, p.start) for p in extracted.pages], pages)
+        locator = PageLocator([(p.number, p.start, unpack(p.words)) for p in extracted.pages])
         session.execute(insert(Passage), [
             dict(document_id=document_id, position=i, page=locator.page_of(start),
                  start=start, end=end, rects=locator.rects(start, end))
@@ -57,9 +56,10 @@ def write_document(session: Session, extracted: ExtractedDocument, *, sha256: st
 class PageLocator:
     """Which page an offset is on, and the rectangles of a span, for one document."""
 
-    def __init__(self, starts: list[tuple[int, int]], pages: list[tuple[int, list]]) -> None:
-        self._numbers = [number for number, _ in starts]
-        self._starts = [start for _, start in starts]
+    def __init__(self, pages: list[tuple[int, int, list]]) -> None:
+        """``pages`` are ``(number, start, word boxes)`` in page order."""
+        self._numbers = [number for number, _, _ in pages]
+        self._starts = [start for _, start, _ in pages]
         self._pages = pages
 
     def page_of(self, offset: int) -> int | None:
@@ -78,7 +78,7 @@ class PageLocator:
 def page_locator(session: Session, document_id: str) -> PageLocator:
     pages = session.exec(select(DocumentPage).where(DocumentPage.document_id == document_id)
                          .order_by(DocumentPage.number)).all()
-    return PageLocator([(p.number, p.start) for p in pages], [(p.number, unpack(p.words)) for p in pages])
+    return PageLocator([(p.number, p.start, unpack(p.words)) for p in pages])
 
 
 def find_document(session: Session, key: str) -> Document:

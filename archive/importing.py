@@ -54,6 +54,7 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     KEPT = "kept"  # stored, but its text could not be read (the reason says why)
     DUPLICATE = "duplicate"
+    SKIPPED = "skipped"  # found in a folder, of a type Footnote does not import
     FAILED = "failed"
 
 
@@ -90,15 +91,19 @@ class ImportReport:
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and the files inside folders (recursively, sorted, hidden ones skipped)."""
-    files: list[Path] = []
+    return [path for path, _ in _expand(paths)]
+
+
+def _expand(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """``(file, found_in_a_folder)`` for every file to consider."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                    part.startswith(".") for part in p.relative_to(path).parts))
-            )
+                (p, True) for p in sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                    part.startswith(".") for part in p.relative_to(path).parts)))
         else:
-            files.append(path)
+            files.append((path, False))
     return files
 
 
@@ -141,8 +146,14 @@ def import_paths(
     half-done.
     """
     archive.require_writable()
-    files = expand_paths(Path(p) for p in paths)
+    found = _expand(Path(p) for p in paths)
     report = ImportReport()
+    files = []
+    for path, in_folder in found:
+        if in_folder and path.suffix.lower() not in SUFFIX_KINDS:
+            report.results.append(FileResult(path, Outcome.SKIPPED, f"{path.suffix or 'no'} files are not imported"))
+        else:
+            files.append(path)
     total = len(files)
     sources: list[_PendingSource] = []
     new_articles: list[str] = []
@@ -223,7 +234,7 @@ def _extract_sources(archive: Archive, sources: list[_PendingSource], report: Im
     written: list[tuple[str, bool]] = []
     finished: set[Path] = set()
     try:
-        for task, extracted in pool.run(tasks, cancel):
+        for task, extracted in pool.extract(tasks, cancel):
             source = by_path[task.path]
             finished.add(task.path)
             done += 1

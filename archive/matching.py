@@ -232,10 +232,7 @@ def meaningful_differences(claim: str, passage: str) -> list[tuple[str, str]]:
     """
     a, b = words(claim), words(passage)
     found = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
-        if tag == "equal":
-            continue
-        left, right = a[i1:i2], b[j1:j2]
+    for left, right in _changed_blocks(a, b):
         if "".join(left) == "".join(right):
             continue  # the same letters, split differently
         changed = left + right
@@ -248,3 +245,19 @@ def meaningful_differences(claim: str, passage: str) -> list[tuple[str, str]]:
             continue
         found.append((" ".join(left), " ".join(right)))
     return found
+
+
+def _changed_blocks(a: list[str], b: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Runs of differing words, adjacent edits merged ("tech nology" against "technology" is one)."""
+    blocks: list[tuple[list[str], list[str]]] = []
+    last_end = (-1, -1)
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+        if tag == "equal":
+            continue
+        if blocks and (i1, j1) == last_end:
+            blocks[-1][0].extend(a[i1:i2])
+            blocks[-1][1].extend(b[j1:j2])
+        else:
+            blocks.append((a[i1:i2], b[j1:j2]))
+        last_end = (i2, j2)
+    return blocks

@@ -48,7 +48,9 @@ install_apt_packages() {
 }
 
 find_python() {
-  for candidate in python3.11 python3.12 python3.13 python3; do
+  # Newest first: on CPython 3.12+ None and the booleans are immortal, which PySide6 6.12 relies on
+  # (desktop/_pyside_refcounts.py guards 3.11).
+  for candidate in python3.13 python3.12 python3.11 python3; do
     if command -v "$candidate" >/dev/null &&
        "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       echo "$candidate"; return 0

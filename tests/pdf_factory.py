@@ -422,3 +422,30 @@ def page_texts(path: str | Path, password: str | None = None) -> list[str]:
         return texts
     finally:
         document.close()
+
+
+def make_compression_bomb_pdf(path: str | Path, expanded_mb: int = 400) -> Path:
+    """A one-page PDF whose content stream is ~1 MB compressed and ``expanded_mb`` MB decompressed
+    (drawing operators repeated), the shape of the compression bombs that take parsers to gigabytes."""
+    import zlib
+
+    path = Path(path)
+    compressor = zlib.compressobj(9)
+    chunk = b"0 0 m 1 1 l S\n" * 100_000
+    data = b"".join(compressor.compress(chunk) for _ in range(expanded_mb * 1024 * 1024 // len(chunk)))
+    data += compressor.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

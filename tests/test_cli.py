@@ -142,3 +142,59 @@ def test_usage_errors_exit_2(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["show"])
     assert exit_info.value.code == 2
+
+
+SOURCES = REPO / "resources" / "demo" / "sources"
+
+
+def test_import_digest_and_sources_in_one_command(archive_dir: Path, sample_path: Path, capsys) -> None:
+    code, out, err = run(capsys, "--archive", str(archive_dir), "import", str(sample_path), str(SOURCES))
+    assert code == 0, out + err
+    assert out.count("attached: [") == 7
+    assert "claims: 10 verified, 1 partial, 1 not found" in out
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "documents", "--json")
+    documents = json.loads(out)
+    assert len(documents) == 7 and {d["kind"] for d in documents} == {"pdf", "html"}
+    assert all({"id", "title", "kind", "pages", "passages", "status", "reason"} <= d.keys() for d in documents)
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "articles", "--json")
+    article = json.loads(out)[0]["id"]
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "show", article, "--json")
+    detail = json.loads(out)
+    assert all(s["document"] and {"id", "title"} <= s["document"].keys() for s in detail["sources"])
+    link = detail["claims"][6]["links"][0]
+    assert {"document", "page", "exact", "prefix", "suffix", "start", "end", "rects", "score"} <= link.keys()
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "verify", article[:8], "--json")
+    verified = json.loads(out)
+    assert verified["statuses"] == {"verified": 10, "partial": 1, "not_found": 1}
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "verify", article[:8])
+    assert code == 0 and "[verified]" in out and "[not_found]" in out
+
+
+def test_attach_and_detach_commands(archive_dir: Path, sample_path: Path, capsys) -> None:
+    run(capsys, "--archive", str(archive_dir), "import", str(sample_path), str(SOURCES / "2-fortune.pdf"))
+    article = json.loads(run(capsys, "--archive", str(archive_dir), "articles", "--json")[1])[0]["id"]
+    document = json.loads(run(capsys, "--archive", str(archive_dir), "documents", "--json")[1])[0]["id"]
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "detach", article[:8], "2")
+    assert code == 0 and "detached: [2]" in out and "12 no source" in out
+    code, out, err = run(capsys, "--archive", str(archive_dir), "detach", article[:8], "2")
+    assert code == 1 and "has no document attached" in err
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "attach", article[:8], "2", document[:6])
+    assert code == 0 and "attached: [2]" in out and "4 verified" in out
+    code, _, err = run(capsys, "--archive", str(archive_dir), "attach", article[:8], "99", document[:6])
+    assert code == 1 and "no source numbered 99" in err
+
+
+def test_as_source_and_password_options(archive_dir: Path, tmp_path: Path, capsys) -> None:
+    from pdf_factory import make_encrypted_pdf
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Field notes\n\nThe river rose. It rained all day.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "import", "--as", "source", str(notes))
+    assert code == 0 and "document " in out and "3 passages" in out  # title line, two sentences
+    locked = make_encrypted_pdf(tmp_path / "locked.pdf", ["Locked text."], "pw")
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "import", str(locked))
+    assert code == 0 and "kept without text: password-protected" in out
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "import", "--password", "pw", str(locked))
+    assert code == 0 and "imported:" in out and "1 passages" in out
+    code, _, err = run(capsys, "--archive", str(archive_dir), "import", "--as", "article", str(locked))
+    assert code == 1 and "a PDF can only be a source document" in _

@@ -1,8 +1,9 @@
 """Word boxes: packed compactly for storage, turned into passage rectangles on demand.
 
-A word box is ``(start, end, x0, y0, x1, y1)``: the word's offsets in the
-document text and its rectangle on the page in points, origin top-left, as the
-page is displayed.  Stored as int32 in tenths of a point, zlib-compressed:
+A word box is ``(start, end, x0, y0, x1, y1)``: the word's offsets in its
+page's text (add the page's start for document offsets, so pages extracted
+apart can be put together) and its rectangle on the page in points, origin
+top-left, as the page is displayed.  Stored as int32 in tenths of a point, zlib-compressed:
 about 4 bytes a word, so every word of a 20,000-page archive fits in tens of MB.
 """
 
@@ -32,13 +33,16 @@ def unpack(blob: bytes) -> list[Box]:
              values[i + 5] / 10) for i in range(0, len(values), 6)]
 
 
-def rects_for_span(pages: Sequence[tuple[int, list[Box]]], start: int, end: int) -> list[Rect]:
-    """Rectangles covering text ``start:end``: one per line per page, words merged."""
+def rects_for_span(pages: Sequence[tuple[int, int, list[Box]]], start: int, end: int) -> list[Rect]:
+    """Rectangles covering document text ``start:end``: one per line per page, words merged.
+
+    ``pages`` are ``(number, page_start, boxes)``.
+    """
     rects: list[list[float]] = []
-    for number, boxes in pages:
+    for number, page_start, boxes in pages:
         current: list[float] | None = None
         for word_start, word_end, x0, y0, x1, y1 in boxes:
-            if word_end <= start or word_start >= end:
+            if word_end + page_start <= start or word_start + page_start >= end:
                 continue
             same_line = current is not None and min(current[4], y1) - max(current[2], y0) > 0.5 * (y1 - y0) \
                 and x0 >= current[1] - 1

@@ -19,6 +19,7 @@ from typing import Sequence
 from archive.extract.boxes import Box
 
 MIN_GUTTER = 8.0  # points of empty space between columns
+COLUMN_GAP = 1.6  # a space between words wider than this many font sizes separates columns
 MIN_COLUMN_LINES = 4
 NARROW = 0.6  # a line narrower than this share of the text width may sit in a column
 PARAGRAPH_GAP = 0.9  # a vertical gap over this many line heights starts a paragraph
@@ -73,10 +74,31 @@ def make_lines(text: str, words: Sequence[tuple[int, int, BoxXY, float]]) -> lis
                 line_words.append((word_start - cursor, min(word_end, end) - cursor, box))
                 size = max(size, word_size)
             index += 1
-        if line_words:
-            lines.append(Line(segment.replace("\r", " "), line_words, size))
+        for piece in _split_at_gaps(line_words, size):
+            first, last = piece[0][0], piece[-1][1]
+            lines.append(Line(segment[first:last].replace("\r", " "),
+                              [(s - first, e - first, box) for s, e, box in piece], size))
         cursor = end + 1
     return lines
+
+
+def _split_at_gaps(words: list[tuple[int, int, BoxXY]], size: float) -> list[list[tuple[int, int, BoxXY]]]:
+    """Split what PDFium joined into one line where words jump apart: across a column gutter
+    (a gap wider than any word space), back to the left, or up or down to another baseline."""
+    if not words:
+        return []
+    pieces = [[words[0]]]
+    for word in words[1:]:
+        previous = pieces[-1][-1][2]
+        box = word[2]
+        height = max(previous[3] - previous[1], box[3] - box[1], 1.0)
+        gap = box[0] - previous[2]
+        other_baseline = min(previous[3], box[3]) - max(previous[1], box[1]) < 0.3 * height
+        if gap > max(COLUMN_GAP * (size or height), MIN_GUTTER) or gap < -height or other_baseline:
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    return pieces
 
 
 def reading_order(lines: list[Line]) -> list[Line]:
@@ -126,12 +148,9 @@ def _centre(box: tuple[float, float, float, float]) -> float:
     return (box[1] + box[3]) / 2
 
 
-def page_text(lines: list[Line], offset: int) -> tuple[str, list[Box]]:
-    """The page's text (lines joined, paragraph breaks as blank lines) and its word boxes.
-
-    ``offset`` is where the page starts in the document text, so word offsets are
-    document offsets.
-    """
+def page_text(lines: list[Line]) -> tuple[str, list[Box]]:
+    """The page's text (lines joined, paragraph breaks as blank lines) and its word boxes,
+    with offsets into the page's text."""
     if not lines:
         return "", []
     heights = [line.height for line in lines]
@@ -158,7 +177,7 @@ def page_text(lines: list[Line], offset: int) -> tuple[str, list[Box]]:
         text = line.text.rstrip()
         skip = len(text) - len(text.lstrip())
         pieces.append(text[skip:])
-        base = offset + length - skip
+        base = length - skip
         for start, end, (x0, y0, x1, y1) in line.words:
             if end <= len(text):
                 words.append((base + start, base + end, x0, y0, x1, y1))

@@ -28,15 +28,71 @@ _JUNK_TITLE = re.compile(
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?")
 
 
-def extract_pdf(path: Path, password: str | None = None) -> ExtractedDocument:
+def extract_pdf(path: Path, password: str | None = None,
+                pages: tuple[int, int] | None = None) -> ExtractedDocument:
+    """Extract the whole PDF, or only pages ``first:last`` (0-based) as one chunk of a larger job."""
     try:
         document = pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as error:
         return _open_failed(path, error, password)
     try:
-        return _extract(document, path)
+        first, last = pages or (0, len(document))
+        result = _extract(document, path, first, min(last, len(document)))
+        if pages is None:
+            _finish(result, len(document))
+        return result
     finally:
         document.close()
+
+
+def count_pages(path: Path, password: str | None = None) -> int | ExtractedDocument:
+    """The page count, or the failed extraction when the PDF cannot be opened."""
+    try:
+        document = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as error:
+        return _open_failed(path, error, password)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def merge_chunks(chunks: list[ExtractedDocument], page_count: int) -> ExtractedDocument:
+    """Put chunks of consecutive pages, extracted apart, back into one document."""
+    result = chunks[0]
+    pieces = [result.text]
+    length = len(result.text)
+    problems = [chunk.detail for chunk in chunks if chunk.status is not Extraction.OK and chunk.detail]
+    for chunk in chunks[1:]:
+        separator = _separator(pieces[-1]) if chunk.text and length else ""
+        offset = length + len(separator)
+        pieces += [separator, chunk.text]
+        length = offset + len(chunk.text)
+        for page in chunk.pages:
+            page.start += offset
+            page.end += offset
+        result.pages.extend(chunk.pages)
+    result.text = "".join(pieces)
+    result.status = Extraction.PARTIAL if problems else Extraction.OK
+    result.detail = "; ".join(problems)
+    _finish(result, page_count)
+    return result
+
+
+def _finish(result: ExtractedDocument, page_count: int) -> None:
+    """Sentences and the final status, once all pages are in."""
+    result.passages = split_sentences(result.text)
+    missing = page_count - len(result.pages)
+    if missing > 0 and result.status is Extraction.OK:
+        result.status, result.detail = Extraction.PARTIAL, f"{missing} page(s) could not be read"
+    if not result.text.strip():
+        result.status = Extraction.NO_TEXT
+        result.detail = "" if page_count else "the PDF has no pages"
+
+
+def _separator(previous: str) -> str:
+    """Between pages: a paragraph break after a finished sentence, else a line break (it goes on)."""
+    return "\n\n" if previous.rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) else "\n"
 
 
 def _open_failed(path: Path, error: Exception, password: str | None) -> ExtractedDocument:
@@ -80,44 +136,38 @@ def _invalid_key_length(path: Path) -> str | None:
     return None
 
 
-def _extract(document: pdfium.PdfDocument, path: Path) -> ExtractedDocument:
-    metadata = document.get_metadata_dict(skip_empty=True)
-    result = ExtractedDocument(kind=Kind.PDF, title="", author=_clean(metadata.get("Author")),
-                               published=_pdf_date(metadata.get("CreationDate")))
+def _extract(document: pdfium.PdfDocument, path: Path, first: int, last: int) -> ExtractedDocument:
+    result = ExtractedDocument(kind=Kind.PDF, title=path.stem)
+    metadata: dict[str, str] = {}
+    if first == 0:
+        metadata = document.get_metadata_dict(skip_empty=True)
+        result.author = _clean(metadata.get("Author"))
+        result.published = _pdf_date(metadata.get("CreationDate"))
     pieces: list[str] = []
     length = 0
     first_page_lines: list[Line] = []
-    damaged_pages = 0
-    for index in range(len(document)):
+    for index in range(first, last):
         try:
             page = document[index]
         except pdfium.PdfiumError:
-            damaged_pages += 1
-            continue
+            continue  # counted as missing when the document is finished
         try:
             lines, width, height = _page_lines(page)
         finally:
             page.close()
         if index == 0:
             first_page_lines = lines
-        separator = ""
-        if pieces and lines:
-            separator = "\n\n" if pieces[-1].rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) else "\n"
-        text, words = page_text(lines, length + len(separator))
-        if text:
+        text, words = page_text(lines)
+        if text and pieces and length:
+            separator = _separator(pieces[-1])
             pieces.append(separator)
             length += len(separator)
         result.pages.append(ExtractedPage(index + 1, width, height, length, length + len(text), pack(words)))
         pieces.append(text)
         length += len(text)
     result.text = "".join(pieces)
-    result.passages = split_sentences(result.text)
-    result.title = _title(metadata.get("Title"), first_page_lines) or path.stem
-    if damaged_pages:
-        result.status, result.detail = Extraction.PARTIAL, f"{damaged_pages} page(s) could not be read"
-    if not result.text.strip():
-        result.status = Extraction.NO_TEXT
-        result.detail = "" if len(document) else "the PDF has no pages"
+    if first == 0:
+        result.title = _title(metadata.get("Title"), first_page_lines) or path.stem
     return result
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -22,7 +21,10 @@ from archive.extract import ExtractedDocument, Extraction, Kind
 from archive.progress import CancelToken
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds per file
-DEFAULT_MEMORY_LIMIT = 2 * 1024**3  # bytes of address space per worker
+DEFAULT_MEMORY_LIMIT = 1024**3  # bytes of address space per worker (extracting 1,000 pages needs ~80 MB)
+
+
+CHUNK_PAGES = 48  # a PDF longer than two chunks is split across workers
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,18 @@ class Task:
     path: Path
     kind: Kind
     password: str | None = None
+    pages: tuple[int, int] | None = None  # a chunk of a PDF: pages first:last (0-based)
+    probe: bool = False  # only count the pages
 
 
-def extract_here(task: Task) -> ExtractedDocument:
+def extract_here(task: Task) -> ExtractedDocument | int:
     """Run the extractor for ``task`` in this process (the workers call this)."""
     if task.kind is Kind.PDF:
-        from archive.extract.pdf import extract_pdf
+        from archive.extract.pdf import count_pages, extract_pdf
 
-        return extract_pdf(task.path, task.password)
+        if task.probe:
+            return count_pages(task.path, task.password)
+        return extract_pdf(task.path, task.password, task.pages)
     if task.kind is Kind.HTML:
         from archive.extract.web import extract_html
 
@@ -69,11 +75,29 @@ def _worker(connection: Connection, memory_limit: int) -> None:
             result = _failed(task, Extraction.DAMAGED, "its structure loops back on itself")
         except Exception as error:  # the parser's own error: the file is damaged
             result = _failed(task, Extraction.DAMAGED, _describe(error))
-            result.detail += "".join(traceback.format_exception_only(type(error), error))[:0]
         try:
             connection.send(result)
         except Exception as error:  # e.g. an unpicklable oddity: still answer
             connection.send(_failed(task, Extraction.DAMAGED, f"unreadable result ({error.__class__.__name__})"))
+
+
+def _crash(code: int | None, memory_limit: int) -> str:
+    """Why a worker died, as well as can be told from outside."""
+    if code in (-6, -9, -11, 134, 137):  # abort, kill, segfault: how parsers die when memory runs out
+        return (f"the parser crashed on it (signal {abs(code) if code < 0 else code - 128}); a compression bomb "
+                f"or a file needing more than {memory_limit // 1024**2} MB does this")
+    return f"the parser crashed on it (exit code {code})"
+
+
+def _merged(parts: list[ExtractedDocument], page_count: int) -> ExtractedDocument:
+    from archive.extract.pdf import merge_chunks
+
+    failed = [p for p in parts if p.status not in (Extraction.OK, Extraction.PARTIAL, Extraction.NO_TEXT)]
+    if len(failed) == len(parts):
+        return failed[0]
+    for part in failed:
+        part.detail = f"{part.reason} (a chunk of pages)"
+    return merge_chunks(parts, page_count)
 
 
 def _describe(error: BaseException) -> str:
@@ -161,10 +185,10 @@ class ExtractionPool:
                         yield worker.task, result
                     elif worker.process.sentinel in ready or not worker.process.is_alive():
                         busy.remove(worker)
+                        worker.process.join(timeout=1)
                         code = worker.process.exitcode
                         worker.stop(kill=True)
-                        yield worker.task, _failed(worker.task, Extraction.DAMAGED,
-                                                   f"the parser crashed on it (exit code {code})")
+                        yield worker.task, _failed(worker.task, Extraction.DAMAGED, _crash(code, self.memory_limit))
                     elif now - worker.started > self.time_limit:
                         busy.remove(worker)
                         worker.stop(kill=True)
@@ -173,6 +197,44 @@ class ExtractionPool:
         finally:
             for worker in busy:
                 worker.stop(kill=True)
+
+    def extract(self, tasks: Iterable[Task], cancel: CancelToken | None = None
+                ) -> Iterator[tuple[Task, ExtractedDocument]]:
+        """Like :meth:`run`, but long PDFs are split into chunks of pages extracted in parallel.
+
+        Each PDF is first probed for its page count (in a worker: opening a
+        hostile file is already parsing it); one longer than two chunks is cut
+        into chunks, and its result is yielded once every chunk is back.
+        """
+        tasks = list(tasks)
+        pdfs = [t for t in tasks if t.kind is Kind.PDF and t.pages is None and not t.probe]
+        others = [t for t in tasks if t not in pdfs]
+        counts: dict[Task, int] = {}
+        for probe, answer in self.run([replace(t, probe=True) for t in pdfs], cancel):
+            original = replace(probe, probe=False)
+            if isinstance(answer, int):
+                counts[original] = answer
+            else:
+                yield original, answer  # could not even be opened: that is its result
+        jobs: list[Task] = list(others)
+        chunks: dict[Task, list[Task]] = {}
+        for task, count in counts.items():
+            if count > 2 * CHUNK_PAGES and self.size > 1:
+                parts = [replace(task, pages=(start, min(start + CHUNK_PAGES, count)))
+                         for start in range(0, count, CHUNK_PAGES)]
+                chunks[task] = parts
+                jobs.extend(parts)
+            else:
+                jobs.append(task)
+        done: dict[Task, ExtractedDocument] = {}
+        for job, result in self.run(jobs, cancel):
+            if job.pages is None:
+                yield job, result
+                continue
+            done[job] = result
+            whole = replace(job, pages=None)
+            if all(part in done for part in chunks[whole]):
+                yield whole, _merged([done.pop(part) for part in chunks[whole]], counts[whole])
 
     def close(self) -> None:
         for worker in self._idle:

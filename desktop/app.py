@@ -1,0 +1,177 @@
+"""Starting the desktop application: open (or first create) the archive, show the window, report failures.
+
+``footnote`` without a command calls :func:`run`.  A newcomer who did not name
+an archive gets the demo archive, so the first screen already shows claims.  A
+second Footnote on the same archive still starts, read-only, and says why.
+Failures the user can act on become one-line messages; anything else is a bug,
+logged with its traceback to the archive's ``footnote.log``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from archive.demo import ensure_demo_archive
+from archive.errors import ArchiveInUse, FootnoteError
+from archive.paths import APP_NAME, ArchiveLayout
+from archive.store import Archive
+from desktop import theme
+from desktop.main_window import SETTINGS_ORGANIZATION, MainWindow
+
+log = logging.getLogger("footnote.desktop")
+
+EXIT_OK, EXIT_FAILED, EXIT_BUG = 0, 1, 3  # as in archive.cli
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+
+
+def open_archive(root: Path, explicit: bool) -> tuple[Archive, str | None]:
+    """The archive at ``root``, writable if possible, and a notice to show when it is not.
+
+    Without an explicit location and without an archive there yet, the demo
+    archive is built first.  Raises :class:`FootnoteError` for anything the user
+    should be told (no archive at an explicit location, a too-new schema, ...).
+    """
+    if not explicit and not ArchiveLayout(root).exists():
+        ensure_demo_archive(root)
+    try:
+        return Archive.open(root), None
+    except ArchiveInUse as error:
+        return Archive.open(root, read_only=True), f"Opened read-only: {error}"
+
+
+def create_main_window(root: Path, explicit: bool) -> MainWindow:
+    """Open the archive and build the window around it (not shown yet)."""
+    archive, notice = open_archive(root, explicit)
+    try:
+        return MainWindow(archive, notice)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def application() -> QApplication:
+    """The running QApplication, made and styled on first use."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName(SETTINGS_ORGANIZATION)
+        app.setApplicationName(APP_NAME)
+        app.setApplicationDisplayName(APP_NAME)
+    assert isinstance(app, QApplication)
+    apply_style(app)
+    return app
+
+
+def apply_style(app: QApplication) -> None:
+    app.setFont(theme.ui_font(10))
+    try:
+        app.setStyleSheet(theme.stylesheet())
+    except (OSError, ModuleNotFoundError) as error:  # a broken install: plain Qt looks still work
+        log.warning("stylesheet not loaded: %s", error)
+
+
+def install_excepthook(log_file: Path, notify: Callable[[str], None] | None = None) -> ExceptHook:
+    """Log unexpected exceptions (from slots and event handlers) to ``log_file`` and tell the user once.
+
+    Returns the previous hook so a caller can put it back.
+    """
+    _ensure_file_log(log_file)
+    told = False
+    show = notify or _show_bug
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        nonlocal told
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.error("unexpected error in the desktop application\n%s",
+                  "".join(traceback.format_exception(kind, error, tb)).rstrip())
+        if not told:
+            told = True
+            show(f"Something went wrong: {error!r}. Footnote carries on; the details are in {log_file}.")
+
+    previous = sys.excepthook
+    sys.excepthook = hook
+    return previous
+
+
+def _ensure_file_log(log_file: Path) -> None:
+    """The command line already logs to the archive folder when it existed; make sure we do too."""
+    root = logging.getLogger()
+    target = str(log_file.resolve())
+    if any(isinstance(h, logging.FileHandler) and h.baseFilename == target for h in root.handlers):
+        return
+    try:
+        handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def _show_bug(message: str) -> None:
+    QMessageBox.critical(QApplication.activeWindow(), "Footnote", message)
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def run(root: Path, explicit: bool) -> int:
+    """Start the desktop application on the archive at ``root``; returns the exit code."""
+    app = application()
+    try:
+        window = create_main_window(root, explicit)
+    except FootnoteError as error:
+        QMessageBox.critical(None, "Footnote", first_line(error))
+        return EXIT_FAILED
+    except Exception as error:  # a bug: the traceback goes to the log, one line to the user
+        if root.is_dir():
+            _ensure_file_log(ArchiveLayout(root).log)
+        log.exception("unexpected error while starting the desktop application")
+        QMessageBox.critical(None, "Footnote", f"Footnote could not start: {error!r} "
+                                               f"(details in {ArchiveLayout(root).log})")
+        return EXIT_BUG
+    previous = install_excepthook(ArchiveLayout(root).log)
+    restore_signals = _close_on_signals(window)
+    try:
+        window.show()
+        return EXIT_OK if app.exec() == 0 else EXIT_FAILED
+    finally:
+        restore_signals()
+        sys.excepthook = previous
+        window.archive.close()
+
+
+def _close_on_signals(window: MainWindow) -> Callable[[], None]:
+    """Ctrl+C or SIGTERM close the window properly (layout saved, lock released).
+
+    Python runs signal handlers only between bytecodes, never while Qt's C++ event
+    loop waits, so a timer wakes the interpreter a few times a second.
+    """
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread()]
+    previous = {s: signal.signal(s, lambda *_: window.close()) for s in wanted}
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(250)
+
+    def restore() -> None:
+        waker.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

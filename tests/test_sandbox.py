@@ -1,0 +1,62 @@
+"""Extraction runs in child processes that a hostile file cannot take down with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive.extract import Extraction, Kind
+from archive.extract.sandbox import ExtractionPool, Task
+from archive.progress import CancelToken
+from pdf_factory import make_compression_bomb_pdf, make_many_pages_pdf, make_text_pdf
+
+
+def test_results_come_back_for_every_task(tmp_path: Path) -> None:
+    paths = [make_text_pdf(tmp_path / f"{n}.pdf", [f"Document number {n}."]) for n in range(4)]
+    with ExtractionPool(2) as pool:
+        results = dict(pool.run([Task(p, Kind.PDF) for p in paths]))
+    assert {task.path for task in results} == set(paths)
+    assert all(r.status is Extraction.OK for r in results.values())
+
+
+def test_a_file_over_the_time_limit_is_stopped_and_the_pool_goes_on(tmp_path: Path) -> None:
+    slow = make_many_pages_pdf(tmp_path / "slow.pdf", 300)
+    quick = make_text_pdf(tmp_path / "quick.pdf", ["Quick one."])
+    with ExtractionPool(1, time_limit=0.3) as pool:
+        results = {task.path.name: r for task, r in pool.run([Task(slow, Kind.PDF), Task(quick, Kind.PDF)])}
+    assert results["slow.pdf"].status is Extraction.TIMEOUT
+    assert results["slow.pdf"].reason == "extraction timed out: stopped after 0 s"
+    assert results["quick.pdf"].status is Extraction.OK
+
+
+def test_a_compression_bomb_costs_only_itself(tmp_path: Path) -> None:
+    bomb = make_compression_bomb_pdf(tmp_path / "bomb.pdf", expanded_mb=300)
+    quick = make_text_pdf(tmp_path / "quick.pdf", ["Quick one."])
+    with ExtractionPool(1, memory_limit=200 * 1024**2) as pool:
+        results = {task.path.name: r for task, r in pool.run([Task(bomb, Kind.PDF), Task(quick, Kind.PDF)])}
+    assert results["bomb.pdf"].status in (Extraction.TOO_LARGE, Extraction.DAMAGED)
+    assert "compression bomb" in results["bomb.pdf"].reason or "needed more than" in results["bomb.pdf"].reason
+    assert results["quick.pdf"].status is Extraction.OK
+
+
+def test_long_pdfs_are_split_across_workers_and_put_back_together(tmp_path: Path) -> None:
+    from archive.extract.pdf import extract_pdf
+
+    path = make_many_pages_pdf(tmp_path / "long.pdf", 120)
+    with ExtractionPool(2) as pool:
+        [(task, merged)] = list(pool.extract([Task(path, Kind.PDF)]))
+    whole = extract_pdf(path)
+    assert task.pages is None and merged.status is Extraction.OK
+    assert merged.text == whole.text and merged.passages == whole.passages
+    assert [(p.number, p.start, p.end, p.words) for p in merged.pages] == \
+        [(p.number, p.start, p.end, p.words) for p in whole.pages]
+
+
+def test_cancel_stops_without_waiting_for_running_work(tmp_path: Path) -> None:
+    paths = [make_many_pages_pdf(tmp_path / f"{n}.pdf", 60, seed=n) for n in range(3)]
+    token = CancelToken()
+    seen = []
+    with ExtractionPool(1) as pool:
+        for task, result in pool.run([Task(p, Kind.PDF) for p in paths], token):
+            seen.append(task)
+            token.cancel()
+    assert len(seen) == 1
