@@ -80,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", metavar="SOURCE_NUMBER", type=int)
     p.set_defaults(run=cmd_detach)
 
+    p = commands.add_parser("search", help="search articles, claims, sources and notes")
+    p.add_argument("query", nargs="+", metavar="QUERY", help='words, "phrases", prefix*, fuzzy~, AND OR NOT, '
+                   "title: type: status: category: tag: source: date:")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    p.add_argument("--type", action="append", choices=["article", "claim", "source", "note"],
+                   help="only hits of this type (repeatable)")
+    p.set_defaults(run=cmd_search)
+
+    p = commands.add_parser("reindex", help="rebuild the search index from the catalog")
+    p.set_defaults(run=cmd_reindex)
+
     p = commands.add_parser("gui", help="start the desktop application (the default)")
     p.set_defaults(run=cmd_gui)
     return parser
@@ -214,6 +226,43 @@ def cmd_show(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace, root: Path) -> int:
+    from archive.search.query import search
+
+    text = " ".join(args.query)
+    with _archive_with_index(root) as archive, archive.session() as session:
+        result = search(archive.search_index, session, text, limit=max(1, args.limit), types=args.type)
+    if args.json:
+        _print_json(result.as_json())
+        return EXIT_OK
+    if result.error:
+        print(f"footnote: {result.error}" + (f"; searching the words instead: {result.fallback}"
+                                             if result.fallback else ""), file=sys.stderr)
+        if not result.fallback:
+            return EXIT_FAILED
+    _print_search(result, sys.stdout)
+    return EXIT_OK
+
+
+def _archive_with_index(root: Path) -> Archive:
+    """Open read-only when the index is sound; otherwise open for writing and rebuild it first."""
+    archive = Archive.open(root, read_only=True)
+    if archive.search_index.state().ok:
+        return archive
+    archive.close()
+    archive = Archive.open(root)
+    print("footnote: building the search index\u2026", file=sys.stderr)
+    archive.search_index.ensure(archive, progress=_progress_printer(sys.stderr))
+    return archive
+
+
+def cmd_reindex(args: argparse.Namespace, root: Path) -> int:
+    with Archive.open(root) as archive:
+        count = archive.search_index.rebuild(archive, progress=_progress_printer(sys.stderr))
+    print(f"search index rebuilt: {count} records")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace, root: Path) -> int:
     """Start the desktop application (imported late: the core never loads Qt)."""
     try:
@@ -257,6 +306,31 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
             print(f"verified article {article.article_id[:8]}: {_status_line(article.statuses)}", file=out)
     counts = ", ".join(f"{len(report.of(o))} {labels[o].lower()}" for o in Outcome if report.of(o))
     print(f"{counts or 'nothing to import'}{' (cancelled)' if report.cancelled else ''}", file=out)
+
+
+def _print_search(result, out: TextIO) -> None:
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}?", file=out)
+    print(f"{result.total} hit{'s' if result.total != 1 else ''} for {result.fallback or result.query}", file=out)
+    marked = out.isatty()
+    for document, hits in result.grouped():
+        print(f"\n{hits[0].title}  [{document[:8]}]", file=out)
+        for hit in hits:
+            where = f"p. {hit.page} " if hit.page else ""
+            snippet = _unmark(hit.snippet, marked)
+            print(f"  {hit.type:<7} {where}{snippet}", file=out)
+    facets = "; ".join(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+                       for name, counts in result.facets.items() if counts)
+    if facets:
+        print(f"\n{facets}", file=out)
+
+
+def _unmark(snippet: str, terminal: bool) -> str:
+    """Matched words in bold on a terminal, between asterisks elsewhere."""
+    import html as _html
+
+    on, off = ("\033[1m", "\033[0m") if terminal else ("*", "*")
+    return _html.unescape(snippet.replace("<mark>", on).replace("</mark>", off))
 
 
 def _print_verification(detail: dict[str, Any], out: TextIO) -> None:

@@ -191,7 +191,8 @@ def import_paths(
             changed += [a.article_id for a in report.attached]
             changed += _articles_citing(session, [d for d, reextracted in new_documents if reextracted])
     if verify and changed and not report.cancelled:
-        report.verification = verify_articles(archive, changed, progress=progress, cancel=cancel)
+        report.verification = verify_articles(archive, changed, progress=progress, cancel=cancel, reindex=False)
+    archive.reindex(articles=changed, documents=[d for d, _ in new_documents])
     progress(Progress(total, total, ""))
     return report
 

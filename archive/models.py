@@ -122,6 +122,7 @@ class Claim(SQLModel, table=True):
     end: int
     status: str = ClaimStatus.NO_SOURCE.value
     user_status: Optional[str] = None  # a person's decision (confirmed | disputed | rejected): it wins
+    note: str = ""
     origin: str = "marker"  # "marker" (from the digest) | "user" (made by hand)
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
@@ -219,3 +220,19 @@ class Link(SQLModel, table=True):
     decision: Optional[str] = None  # confirmed | rejected, by a person
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
+
+
+class ClaimTag(SQLModel, table=True):
+    __tablename__ = "claim_tag"
+
+    claim_id: str = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Meta(SQLModel, table=True):
+    """Archive-wide settings and facts (e.g. the search index's identity)."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str

@@ -184,9 +184,24 @@ ALTER TABLE claim ADD COLUMN user_status VARCHAR
 """
 
 
+V3_SQL = """
+ALTER TABLE claim ADD COLUMN note VARCHAR NOT NULL DEFAULT '';
+CREATE TABLE claim_tag (
+    claim_id VARCHAR NOT NULL REFERENCES claim (id) ON DELETE CASCADE,
+    tag VARCHAR NOT NULL,
+    PRIMARY KEY (claim_id, tag)
+);
+CREATE INDEX ix_claim_tag_tag ON claim_tag (tag);
+CREATE TABLE meta (
+    "key" VARCHAR NOT NULL PRIMARY KEY,
+    value VARCHAR NOT NULL
+)
+"""
+
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog of files, articles, sources, claims and citations", _script(V1_SQL)),
     Step(2, "source documents, pages, passages, links; sources attach to documents", _script(V2_SQL)),
+    Step(3, "notes and tags on claims; a key-value table for archive settings", _script(V3_SQL)),
 )
 
 CURRENT_VERSION = STEPS[-1].version

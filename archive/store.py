@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
+import logging
+
 from archive import schema
 from archive.errors import ArchiveNotFound, FootnoteError
 from archive.filestore import FileStore
@@ -24,6 +26,7 @@ from archive.lock import WriteLock
 from archive.paths import ArchiveLayout
 
 BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger(__name__)
 
 
 class Archive:
@@ -34,6 +37,30 @@ class Archive:
         self.engine = engine
         self.files = FileStore(layout)
         self._lock = lock
+        self._search_index = None
+
+    @property
+    def search_index(self):
+        """The archive's search index (opened on first use; whoosh is imported only then)."""
+        if self._search_index is None:
+            from archive.search.index import SearchIndex
+
+            self._search_index = SearchIndex(self.layout)
+        return self._search_index
+
+    def reindex(self, *, articles=(), documents=(), removed=()) -> None:
+        """Reflect changed catalog items in the search index.
+
+        The index is derived data: if updating it fails, the catalog change
+        stands, the failure is logged, and the index is rebuilt on next use.
+        """
+        if self.read_only:
+            return
+        try:
+            self.search_index.update(self, articles=articles, documents=documents, removed=removed)
+        except Exception:
+            log.exception("search index update failed; it will be rebuilt")
+            self.search_index.invalidate()
 
     @property
     def root(self) -> Path:
@@ -77,6 +104,8 @@ class Archive:
             raise FootnoteError(f"the archive at {self.root} is open read-only")
 
     def close(self) -> None:
+        if self._search_index is not None:
+            self._search_index.close()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()

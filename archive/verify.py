@@ -51,7 +51,8 @@ class VerifyReport:
 
 
 def verify_articles(archive: Archive, article_ids: Iterable[str], *, progress: ProgressFn = no_progress,
-                    cancel: CancelToken | None = None) -> VerifyReport:
+                    cancel: CancelToken | None = None, reindex: bool = True) -> VerifyReport:
+    """Verify the claims of these articles; statuses and links are updated, and the search index."""
     archive.require_writable()
     ids = list(dict.fromkeys(article_ids))
     prepared: dict[str, PreparedDocument | None] = {}
@@ -63,6 +64,8 @@ def verify_articles(archive: Archive, article_ids: Iterable[str], *, progress: P
             break
         report.articles.append(_verify_article(archive, article_id, prepared))
     progress(Progress(len(report.articles), len(ids), ""))
+    if reindex:
+        archive.reindex(articles=[a.article_id for a in report.articles])
     return report
 
 

@@ -44,6 +44,7 @@ import os
 import platform
 import random
 import re
+import resource
 import sqlite3
 import statistics
 import sys
@@ -87,12 +88,59 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float], Any
     """Median seconds of ``repeat`` calls of ``fn``, all times, and the last result."""
     times = []
     result = None
+    gc.collect()  # once: a full collection costs tens of ms with SQLAlchemy loaded
     for _ in range(repeat):
-        gc.collect()
         start = clock()
         result = fn()
         times.append(clock() - start)
     return statistics.median(times), times, result
+
+
+def _status_mb(key: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")  # resets VmHWM, the peak resident set size
+        return True
+    except OSError:
+        return False
+
+
+def measure_pair(fn: Callable[[], Any], reference: Callable[[], Any], repeat: int,
+                 peak: dict[str, float | None] | None = None) -> tuple[float, float, Any]:
+    """Medians of ``fn`` and ``reference``, run alternately so that both see the same machine load.
+
+    With ``peak``, its "mb" is set to how far the resident set rose above its
+    level before the first call of ``fn`` (Linux only; None elsewhere).
+    """
+    times: list[float] = []
+    ref_times: list[float] = []
+    result = None
+    gc.collect()
+    for attempt in range(repeat):
+        watch = peak is not None and attempt == 0 and _reset_peak_rss()
+        before = _status_mb("VmRSS:") if watch else None
+        start = clock()
+        result = fn()
+        times.append(clock() - start)
+        if peak is not None and attempt == 0:
+            high = _status_mb("VmHWM:") if watch else None
+            peak["mb"] = high - before if high is not None and before is not None else None
+        start = clock()
+        reference()
+        ref_times.append(clock() - start)
+    return statistics.median(times), statistics.median(ref_times), result
 
 
 def ms(seconds: float) -> str:
@@ -572,6 +620,13 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     wall = clock()
+    laps: dict[str, float] = {}
+    lap_at = [wall]
+
+    def lap(name: str) -> None:
+        now = clock()
+        laps[name] = now - lap_at[0]
+        lap_at[0] = now
     results: dict[str, Any] = {
         "meta": dict(
             python=platform.python_version(), sqlite=sqlite3.sqlite_version, platform=platform.platform(),
@@ -607,8 +662,8 @@ def main() -> None:
         sample_text = decode_text(sample_data, sample.name)
         sample_parsed = parse_article(sample_text, filename=sample.name)
         parse_repeat = 200
-        parse_s, _, _ = measure(lambda: parse_article(sample_text, filename=sample.name), parse_repeat)
-        floor_s, _, _ = measure(lambda: floor_parse(sample), parse_repeat)
+        parse_s, floor_s, _ = measure_pair(lambda: parse_article(sample_text, filename=sample.name),
+                                           lambda: floor_parse(sample), parse_repeat)
         import_s, import_runs, message = footnote_import(archives, sample, 5)
         open_s = statistics.median(archives.open_times)
         warm_s, warm_runs, _ = footnote_import(archives, sample, 5, warm_with=warm)
@@ -639,6 +694,7 @@ def main() -> None:
         row("demo: Archive.open(create=True)", open_s, "", None)
 
         # 2. generated 5 MB digest -------------------------------------------
+        lap("1_demo")
         say("\n2. Generated 5 MB digest")
         start = clock()
         big_text = build_digest(body, 5 * MB, args.seed)
@@ -655,9 +711,9 @@ def main() -> None:
             say(f"   NOTE: the generated digest gave {len(big_parsed.warnings)} warnings, "
                 f"first: {big_parsed.warnings[0]}")
         repeat = 3
-        parse_big, _, _ = measure(lambda: parse_article(big_text, filename=big.name), repeat)
-        read_parse_big, _, _ = measure(lambda: parse_article(decode_text(big.read_bytes(), big.name)), repeat)
-        floor_big, _, _ = measure(lambda: floor_parse(big), repeat)
+        big_peak: dict[str, float | None] = {}
+        parse_big, floor_big, _ = measure_pair(lambda: parse_article(big_text, filename=big.name),
+                                               lambda: floor_parse(big), repeat, peak=big_peak)
         read_s, _, _ = measure(big.read_bytes, repeat)
         sha_s, _, _ = measure(lambda: hashlib.sha256(big_data).hexdigest(), repeat)
         decode_s, _, _ = measure(lambda: big_data.decode("utf-8"), repeat)
@@ -677,7 +733,8 @@ def main() -> None:
             f"{len(big_parsed.warnings)} warnings (generated in {ms(gen_s)})")
         say(f"   parse_article (text in memory)    {ms(parse_big):>9}  {mb / parse_big:6.2f} MB/s  "
             f"{claims / parse_big:8,.0f} claims/s   floor read+re.sub {ms(floor_big)} -> {ratio(parse_big, floor_big)}")
-        say(f"   read + decode + parse             {ms(read_parse_big):>9}  {mb / read_parse_big:6.2f} MB/s")
+        if big_peak.get("mb") is not None:
+            say(f"   memory: the resident set rose {big_peak['mb']:.0f} MB while parsing ({big_peak['mb'] / mb:.0f}x the input)")
         say(f"   import_paths(verify=False)        {ms(noverify_big):>9}  {mb / noverify_big:6.2f} MB/s  "
             f"{claims / noverify_big:8,.0f} claims/s   runs: {', '.join(ms(t) for t in noverify_runs)}"
             f"{'' if IMPORT_HAS_VERIFY else '  (no verify option: same as below)'}")
@@ -702,7 +759,7 @@ def main() -> None:
         results["generated_5mb"] = dict(
             bytes=size, mb=mb, claims=claims, citations=citations, sections=len(big_parsed.sections),
             sources=len(big_parsed.sources), warnings=len(big_parsed.warnings), generate_s=gen_s,
-            parse_s=parse_big, read_decode_parse_s=read_parse_big, parse_floor_s=floor_big,
+            parse_s=parse_big, parse_floor_s=floor_big, parse_peak_rss_rise_mb=big_peak.get("mb"),
             parse_mb_per_s=mb / parse_big, parse_claims_per_s=claims / parse_big,
             import_steps=steps, import_median_s=import_big, import_runs_s=import_big_runs,
             import_mb_per_s=mb / import_big, import_claims_per_s=claims / import_big,
@@ -725,48 +782,58 @@ def main() -> None:
             row("5 MB: verify (no documents attached)", breakdown["verify"], "", None)
 
         # 3. scaling ------------------------------------------------------------
+        lap("2_generated_5mb")
         say("\n3. Scaling (parse only; linear = flat ms/MB)")
         cases: list[tuple[str, Callable[[], str], int]] = [
-            ("clean 1 MB", lambda: build_digest(body, 1 * MB, args.seed), 3),
-            ("clean 2 MB", lambda: build_digest(body, 2 * MB, args.seed), 3),
+            ("clean 1 MB", lambda: build_digest(body, 1 * MB, args.seed), 5),
+            ("clean 2 MB", lambda: build_digest(body, 2 * MB, args.seed), 5),
             ("clean 4 MB", lambda: build_digest(body, 4 * MB, args.seed), 3),
             ("clean 5 MB", lambda: big_text, 3),
             ("10k unclosed, spread, 2 MB", lambda: build_digest(body, 2 * MB, args.seed, unclosed=10_000), 3),
             ("20k unclosed, spread, 4 MB", lambda: build_digest(body, 4 * MB, args.seed, unclosed=20_000), 3),
             ("10k stray, spread, 2 MB", lambda: build_digest(body, 2 * MB, args.seed, stray=10_000), 3),
             ("20k stray, spread, 4 MB", lambda: build_digest(body, 4 * MB, args.seed, stray=20_000), 3),
-            ("10k unclosed, one paragraph", lambda: build_one_paragraph(args.seed, unclosed=10_000), 3),
+            ("10k unclosed, one paragraph", lambda: build_one_paragraph(args.seed, unclosed=10_000), 5),
             ("20k unclosed, one paragraph", lambda: build_one_paragraph(args.seed, unclosed=20_000), 3),
-            ("10k stray, one paragraph", lambda: build_one_paragraph(args.seed, stray=10_000), 3),
+            ("10k stray, one paragraph", lambda: build_one_paragraph(args.seed, stray=10_000), 5),
             ("20k stray, one paragraph", lambda: build_one_paragraph(args.seed, stray=20_000), 3),
         ]
         if not quick:
             cases.append(("clean 50 MB", lambda: build_digest(body, 50 * MB, args.seed), 1))
         say(f"   {'input':<30} {'MB':>6} {'claims':>8} {'warn':>6} {'parse':>9} {'ms/MB':>7} "
-            f"{'floor ms/MB':>11} {'ratio':>6}")
+            f"{'floor ms/MB':>11} {'ratio':>6} {'RSS rise':>9}")
         scaling = []
         for label, make, reps in cases:
             text = make()
             path = inputs / "scaling.txt"
             path.write_text(text, encoding="utf-8")
             size_mb = path.stat().st_size / MB
-            seconds, _, last = measure(lambda: parse_article(text), reps)
-            parsed = last
-            floor, _, _ = measure(lambda: floor_parse(path), reps)
+            case_peak: dict[str, float | None] = {}
+            seconds, floor, parsed = measure_pair(lambda: parse_article(text), lambda: floor_parse(path), reps,
+                                                  peak=case_peak)
+            rise = case_peak.get("mb")
             per_mb = seconds * 1000 / size_mb
             floor_per_mb = floor * 1000 / size_mb
             say(f"   {label:<30} {size_mb:6.2f} {len(parsed.claims):8,} {len(parsed.warnings):6,} {ms(seconds):>9} "
-                f"{per_mb:7.1f} {floor_per_mb:11.1f} {ratio(seconds, floor):>6}")
+                f"{per_mb:7.1f} {floor_per_mb:11.1f} {ratio(seconds, floor):>6} "
+                f"{f'{rise:.0f} MB' if rise is not None else '-':>9}")
             scaling.append(dict(input=label, mb=size_mb, claims=len(parsed.claims), warnings=len(parsed.warnings),
-                                parse_s=seconds, ms_per_mb=per_mb, floor_s=floor, floor_ms_per_mb=floor_per_mb))
+                                parse_s=seconds, ms_per_mb=per_mb, floor_s=floor, floor_ms_per_mb=floor_per_mb,
+                                parse_rss_rise_mb=rise))
             table.append((f"scale: {label}", f"{per_mb:.0f} ms/MB", "re.sub", f"{floor_per_mb:.0f} ms/MB",
                           ratio(seconds, floor)))
-            del text, parsed, last
+            del text, parsed
         results["scaling"] = scaling
         clean = [s for s in scaling if s["input"].startswith("clean")]
         spread = max(s["ms_per_mb"] for s in clean) / min(s["ms_per_mb"] for s in clean)
-        say(f"   clean inputs: largest / smallest ms/MB = {spread:.2f} (1.0 = perfectly linear)")
-        results["scaling_clean_ms_per_mb_spread"] = spread
+        ratios = [s["parse_s"] / s["floor_s"] for s in clean]
+        ratio_spread = max(ratios) / min(ratios)
+        growth = clean[-1]["ms_per_mb"] / clean[0]["ms_per_mb"]
+        say(f"   clean inputs {clean[0]['mb']:.0f} -> {clean[-1]['mb']:.0f} MB: ms/MB changes x{growth:.2f} "
+            f"(quadratic would be x{clean[-1]['mb'] / clean[0]['mb']:.0f}); largest/smallest ms/MB {spread:.2f}, "
+            f"of the ratio to the floor {ratio_spread:.2f} (1.0 = perfectly linear)")
+        results["scaling_clean"] = dict(ms_per_mb_growth_first_to_last=growth, ms_per_mb_spread=spread,
+                                        ratio_to_floor_spread=ratio_spread)
 
         # import of the 10k-unclosed input (10,000 warnings become rows), beside the same input clean
         clean_path = inputs / "clean-2mb.txt"
@@ -782,6 +849,7 @@ def main() -> None:
         row("import 2 MB + 10k unclosed (10k warnings)", warn_import, "same 2 MB clean", clean_import)
 
         # 4. whitespace probe -----------------------------------------------------
+        lap("3_scaling")
         say("\n4. Lines with a long whitespace run (parse only; growth per doubling of N: 2 linear, "
             "4 quadratic, 8 cubic)")
         probe = whitespace_probe()
@@ -794,7 +862,10 @@ def main() -> None:
         results["whitespace_probe"] = probe
 
     total = clock() - wall
+    lap("4_whitespace_probe")
     results["meta"]["wall_s"] = total
+    results["meta"]["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["meta"]["section_s"] = laps
     results["table"] = [dict(figure=f, footnote=v, reference_name=rn, reference=r, ratio=q)
                         for f, v, rn, r, q in table]
 
@@ -807,7 +878,8 @@ def main() -> None:
                              for i, (cell, w) in enumerate(zip(entry, widths))))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    say(f"\nwall time {total:.0f} s; figures written to {OUT.relative_to(REPO)}")
+    say(f"\npeak RSS {results['meta']['peak_rss_mb']:.0f} MB; wall time {total:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in laps.items())}); "
+        f"figures written to {OUT.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

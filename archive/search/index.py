@@ -1,0 +1,236 @@
+"""The search index on disk: created, validated, updated and rebuilt — never trusted blindly.
+
+whoosh stores parts of an index as pickles, and unpickling runs code, so
+Footnote opens only an index folder it made itself: the folder carries a
+marker with the index format and an HMAC of its random id under a key kept in
+the user's config folder.  An archive copied from someone else, a folder put
+there by hand, an older format or a damaged index: each is moved aside and
+rebuilt from the catalog.  A rebuild writes a new folder next to the old one
+and swaps it in when complete, so searching goes on from the old index while
+it runs.  All writes go through one writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import platformdirs
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from archive.paths import APP_NAME, ArchiveLayout
+from archive.progress import CancelToken, Progress, ProgressFn, no_progress
+from archive.search.records import Record, article_records, document_records
+from archive.search.schema import INDEX_FORMAT, make_schema
+
+log = logging.getLogger(__name__)
+
+MARKER = "footnote-index.json"
+REBUILD_PROCESSES = 2
+REBUILD_MEMORY_MB = 256
+
+
+def _key() -> bytes:
+    """This user's secret for index markers, made on first use (readable by the user only)."""
+    path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "index.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(key.hex())
+        return key
+
+
+def _mac(index_id: str, fmt: int) -> str:
+    return hmac.new(_key(), f"{index_id}:{fmt}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class IndexState:
+    ok: bool
+    reason: str = ""
+
+
+def check_folder(folder: Path) -> IndexState:
+    """Is ``folder`` an index this user's Footnote made, in the current format? Reads no pickle."""
+    marker = folder / MARKER
+    if not folder.exists():
+        return IndexState(False, "missing")
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        index_id, fmt, mac = data["id"], int(data["format"]), data["mac"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return IndexState(False, "not made by Footnote (no valid marker)")
+    if not hmac.compare_digest(str(mac), _mac(str(index_id), fmt)):
+        return IndexState(False, "not made by this Footnote user (marker does not match)")
+    if fmt != INDEX_FORMAT:
+        return IndexState(False, f"format {fmt}, this Footnote writes format {INDEX_FORMAT}")
+    return IndexState(True)
+
+
+class SearchIndex:
+    """The archive's index: one writer, any number of searchers."""
+
+    def __init__(self, layout: ArchiveLayout) -> None:
+        self.layout = layout
+        self.folder = layout.index
+        self._ix: whoosh_index.Index | None = None
+        self._write_lock = threading.Lock()
+        self._open_lock = threading.Lock()
+        self._rebuild_lock = threading.Lock()  # one rebuild at a time
+
+    # --- opening -----------------------------------------------------------------
+
+    def state(self) -> IndexState:
+        state = check_folder(self.folder)
+        if not state.ok:
+            return state
+        try:
+            self._open().doc_count()
+        except Exception as error:  # whoosh raises many kinds on a damaged index
+            self._ix = None
+            return IndexState(False, f"damaged ({type(error).__name__}: {error})")
+        return state
+
+    def _open(self) -> whoosh_index.Index:
+        with self._open_lock:
+            if self._ix is None:
+                if not check_folder(self.folder).ok:  # never open what we did not make
+                    raise IndexUnavailable(f"the search index at {self.folder} is not usable")
+                self._ix = whoosh_index.open_dir(str(self.folder))
+            return self._ix
+
+    def searcher(self) -> Searcher:
+        return self._open().searcher()
+
+    def ensure(self, archive, *, progress: ProgressFn = no_progress) -> IndexState:
+        """Rebuild now if the index is missing, foreign, old or damaged; say why."""
+        state = self.state()
+        if not state.ok:
+            if state.reason != "missing":
+                log.warning("search index %s: %s; rebuilding", self.folder, state.reason)
+            self.rebuild(archive, progress=progress)
+        return state
+
+    # --- writing -----------------------------------------------------------------
+
+    def update(self, archive, *, articles: Iterable[str] = (), documents: Iterable[str] = (),
+               removed: Iterable[str] = ()) -> None:
+        """Re-index these articles and documents (and drop removed ones) in one commit."""
+        articles, documents, removed = list(dict.fromkeys(articles)), list(dict.fromkeys(documents)), list(removed)
+        if not (articles or documents or removed):
+            return
+        if not check_folder(self.folder).ok:
+            self.rebuild(archive)  # the rebuild reads the catalog as it is now: nothing more to do
+            return
+        with self._write_lock:
+            ix = self._open()
+            writer = ix.writer(timeout=30)
+            try:
+                for key in [*articles, *documents, *removed]:
+                    writer.delete_by_term("document", key)
+                with archive.session() as session:
+                    for record in article_records(session, articles):
+                        writer.add_document(**record)
+                    for record in document_records(session, documents):
+                        writer.add_document(**record)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def rebuild(self, archive, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> int:
+        """Build a complete new index beside the current one, then swap it in. Returns the record count."""
+        with self._rebuild_lock:
+            return self._rebuild(archive, progress, cancel)
+
+    def _rebuild(self, archive, progress: ProgressFn, cancel: CancelToken | None) -> int:
+        started = time.monotonic()
+        new = self.folder.with_name(f"{self.folder.name}.new-{uuid.uuid4().hex[:8]}")
+        new.mkdir(parents=True)
+        try:
+            count = self._build(archive, new, progress, cancel)
+            index_id = uuid.uuid4().hex
+            (new / MARKER).write_text(json.dumps({"format": INDEX_FORMAT, "id": index_id,
+                                                  "mac": _mac(index_id, INDEX_FORMAT)}), encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        with self._write_lock, self._open_lock:
+            old = None
+            if self.folder.exists():
+                # A sound old index is deleted; anything else is kept aside (one copy) for a look.
+                kind = "old" if check_folder(self.folder).ok else "aside"
+                old = self.folder.with_name(f"{self.folder.name}.{kind}-{uuid.uuid4().hex[:8]}")
+                os.replace(self.folder, old)
+            os.replace(new, self.folder)
+            self._ix = None
+        for stale in self.folder.parent.glob(f"{self.folder.name}.*-*"):
+            if stale != old or stale.name.startswith(f"{self.folder.name}.old-"):
+                shutil.rmtree(stale, ignore_errors=True)  # open searchers keep their files (POSIX)
+        log.info("search index rebuilt: %d records in %.1f s", count, time.monotonic() - started)
+        return count
+
+    def _build(self, archive, folder: Path, progress: ProgressFn, cancel: CancelToken | None) -> int:
+        ix = whoosh_index.create_in(str(folder), make_schema())
+        with archive.session() as session:
+            records: list[Record] = [*article_records(session), *document_records(session)]
+        writer: IndexWriter
+        if len(records) > 2000 and REBUILD_PROCESSES > 1:
+            writer = ix.writer(procs=REBUILD_PROCESSES, multisegment=True, limitmb=REBUILD_MEMORY_MB)
+        else:
+            writer = ix.writer(limitmb=REBUILD_MEMORY_MB)
+        try:
+            step = max(1, len(records) // 100)
+            for done, record in enumerate(records):
+                if done % step == 0:
+                    progress(Progress(done, len(records), "indexing"))
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                writer.add_document(**record)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        progress(Progress(len(records), len(records), ""))
+        return len(records)
+
+    def invalidate(self) -> None:
+        """Make the next use rebuild the index (after a failed update: it may be incomplete)."""
+        with self._open_lock:
+            self._ix = None
+            try:
+                (self.folder / MARKER).unlink()
+            except OSError:
+                pass
+
+    def count(self, type_: str | None = None) -> int:
+        with self.searcher() as searcher:
+            if type_ is None:
+                return searcher.doc_count()
+            return len(searcher.search(Term("type", type_), limit=None))
+
+    def close(self) -> None:
+        with self._open_lock:
+            self._ix = None
+
+
+class IndexUnavailable(Exception):
+    """The index folder is not one we may open; rebuild it."""

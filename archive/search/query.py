@@ -1,0 +1,376 @@
+"""Searching: parse what the user typed, rank, facet, and show each hit at its place.
+
+The query language is whoosh's, with Footnote's fields: words and stems,
+"phrases", prefix*, fuzzy~, AND OR NOT and parentheses, ``title:``,
+``type:article|claim|source|note``, ``status:``, ``category:``, ``tag:``,
+``source:`` (a source title), ``author:``, ``note:`` and ``date:2026-05`` or
+``date:[2026-01 TO 2026-05]``, ``date:>2026-04``.  A query whoosh cannot
+parse gets a clear message and, where possible, a plain-words search instead.
+
+Snippets are made from the catalog's text (the index stores none): each hit on
+a page is shown at the sentence that holds most of the matched words, with
+those words marked, its page, and its offsets so a viewer can open it there.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from datetime import date, timedelta
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+from whoosh import qparser, query as wq, sorting
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from archive.models import Article, Claim, Document, Passage
+from archive.search.analysis import FootnoteAnalyzer
+from archive.search.index import SearchIndex
+from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
+
+TYPES = ("article", "claim", "source", "note")
+FACETS = ("type", "status", "category")
+SNIPPET_CHARS = 240
+MAX_FUZZY = 2
+
+_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]|[<>]=?\S+|\S+)", re.IGNORECASE)
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_FUZZY = re.compile(r"~(\d+)")
+_ANALYZER = FootnoteAnalyzer()
+
+
+@dataclass
+class Hit:
+    type: str
+    document: str  # article or source document id
+    title: str
+    snippet: str  # HTML-escaped text with the matched words in <mark>…</mark>
+    score: float
+    claim: str | None = None
+    page: int | None = None
+    passage: int | None = None  # sentence number in the source document
+    start: int | None = None  # where to open: offsets in the article's or document's text
+    end: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = {"type": self.type, "document": self.document, "title": self.title, "page": self.page,
+                "snippet": self.snippet, "score": round(self.score, 4)}
+        if self.claim:
+            data["claim"] = self.claim
+        if self.passage is not None:
+            data["passage"] = self.passage
+        if self.start is not None:
+            data["start"], data["end"] = self.start, self.end
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    error: str | None = None  # the query could not be read as written
+    fallback: str | None = None  # the plain-words query used instead
+    suggestion: str | None = None  # did you mean …?
+
+    def grouped(self) -> list[tuple[str, list[Hit]]]:
+        """Hits grouped by the document they belong to, groups in order of their best hit."""
+        groups: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            groups.setdefault(hit.document, []).append(hit)
+        return list(groups.items())
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"query": self.query, "total": self.total,
+                                "hits": [hit.as_json() for hit in self.hits], "facets": self.facets}
+        for name in ("error", "fallback", "suggestion"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        return data
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+def _parser() -> qparser.QueryParser:
+    schema = make_schema()
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(qparser.GtLtPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"], "type": ["kind"]}))
+    return parser
+
+
+_PARSER = _parser()
+
+
+def parse(text: str) -> wq.Query:
+    """Parse a query; raise :class:`QuerySyntaxError` with a readable message when it is malformed."""
+    problem = _syntax_problem(text)
+    if problem:
+        raise QuerySyntaxError(problem)
+    rewritten = _DATE_CLAUSE.sub(lambda m: _date_clause(m.group(1)), text)
+    rewritten = _FUZZY.sub(lambda m: f"~{min(int(m.group(1)), MAX_FUZZY)}", rewritten)
+    parsed = _PARSER.parse(rewritten)
+    if parsed is wq.NullQuery or type(parsed).__name__ == "_NullQuery":
+        if re.search(r"\w", text):
+            raise QuerySyntaxError("the query could not be read (check operators like AND, OR, NOT)")
+    return _lower_ids(parsed)
+
+
+def _syntax_problem(text: str) -> str | None:
+    if text.count('"') % 2:
+        return 'a quotation mark is not closed'
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "a closing parenthesis has no opening one"
+    if depth:
+        return "a parenthesis is not closed"
+    if text.count("[") != text.count("]"):
+        return "a range [ … ] is not closed"
+    if re.search(r"(^|\s)(AND|OR)\s*$|^\s*(AND|OR)\b", text):
+        return "AND / OR needs words on both sides"
+    bad_date = next((m.group(1) for m in _DATE_CLAUSE.finditer(text) if _date_clause(m.group(1)) is None), None)
+    if bad_date is not None:
+        return f"date:{bad_date} is not a date (use date:2026, date:2026-05, date:2026-05-26 or a range)"
+    return None
+
+
+def _date_clause(value: str) -> str | None:
+    """A ``date:`` value in whoosh's compact form (YYYYMMDD), which it parses reliably.
+
+    ``2026`` and ``2026-05`` mean the whole year or month; ``[A TO B]`` runs from
+    the start of A to the end of B; ``>A`` starts after the whole of A.
+    """
+    value = value.strip()
+    if value.startswith("["):
+        parts = re.split(r"(?:^|\s+)to(?:\s+|$)", value[1:-1].strip(), flags=re.IGNORECASE)
+        if len(parts) != 2:
+            return None
+        low = _span(parts[0])[0] if parts[0].strip() else None
+        high = _span(parts[1])[1] if parts[1].strip() else None
+        if (parts[0].strip() and low is None) or (parts[1].strip() and high is None):
+            return None
+    elif value[:2] in (">=", "<=") or value[:1] in (">", "<"):
+        op = value[:2] if value[:2] in (">=", "<=") else value[:1]
+        first, last = _span(value[len(op):])
+        if first is None:
+            return None
+        one_day = timedelta(days=1)
+        low, high = {">=": (first, None), ">": (last + one_day, None),
+                     "<=": (None, last), "<": (None, first - one_day)}[op]
+    else:
+        low, high = _span(value)
+        if low is None:
+            return None
+    return f"date:[{low:%Y%m%d} to {high:%Y%m%d}]" if low and high else (
+        f"date:[{low:%Y%m%d} to]" if low else f"date:[to {high:%Y%m%d}]")
+
+
+def _span(value: str) -> tuple[date | None, date | None]:
+    """The first and last day a date value covers: a year, a month or a day."""
+    match = _DATE_VALUE.match(value.strip())
+    if not match:
+        return None, None
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    try:
+        if day:
+            exact = date(year, int(month), int(day))
+            return exact, exact
+        if month:
+            return date(year, int(month), 1), date(year, int(month), calendar.monthrange(year, int(month))[1])
+        return date(year, 1, 1), date(year, 12, 31)
+    except (ValueError, calendar.IllegalMonthError):
+        return None, None
+
+
+def _lower_ids(parsed: wq.Query) -> wq.Query:
+    """ID fields (type, status, category) are stored lowercase: match them whatever the case typed."""
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname in FACETS and isinstance(node.text, str):
+            node = wq.Term(node.fieldname, node.text.lower(), boost=node.boost)
+        elif node.children():
+            node = node.apply(visit)
+        return node
+
+    return visit(parsed)
+
+
+def plain_words(text: str) -> str:
+    """The words of a query without its syntax: what to search when the syntax is broken."""
+    words = re.findall(r"\w+", re.sub(r"\b\w+:", " ", text))
+    return " ".join(w for w in words if w.upper() not in ("AND", "OR", "NOT", "TO"))
+
+
+def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
+           types: list[str] | None = None) -> SearchResult:
+    """Run a query and prepare its hits for display."""
+    result = SearchResult(query=text)
+    try:
+        parsed = parse(text)
+    except QuerySyntaxError as error:
+        result.error = str(error)
+        fallback = plain_words(text)
+        if not fallback:
+            return result
+        result.fallback = fallback
+        parsed = _PARSER.parse(fallback)
+    if types:
+        unknown = [t for t in types if t not in TYPES]
+        if unknown:
+            result.error = f"unknown type {unknown[0]!r} (use {', '.join(TYPES)})"
+            return result
+        parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
+    with index.searcher() as searcher:
+        facets = sorting.Facets()
+        for name in FACETS:
+            facets.add_field(name, allow_overlap=False)
+        hits = searcher.search(parsed, limit=limit, groupedby=facets)
+        result.total = hits.estimated_length() if not hits.has_exact_length() else len(hits)
+        result.facets = {name: _counts(hits.groups(name)) for name in FACETS}
+        terms = _matched_terms(parsed, searcher.reader())
+        stored = [(dict(hit.fields()), hit.score) for hit in hits]
+        if not stored and _single_word(text):
+            result.suggestion = _suggest(searcher, session, text.strip())
+    result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
+    return result
+
+
+def _matched_terms(parsed: wq.Query, reader) -> set[str]:
+    """The index terms the query matches in text fields, prefixes and fuzzy terms expanded.
+
+    (whoosh's ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
+    variable and so drops every field after the first: done here instead.)
+    """
+    found: set[str] = set()
+    for leaf in parsed.leaves():
+        if leaf.field() not in HIGHLIGHT_FIELDS:
+            continue
+        for fieldname, text in leaf.expanded_terms(reader):
+            term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            if (fieldname, term) in reader:
+                found.add(term)
+    return found
+
+
+def _counts(groups: dict) -> dict[str, int]:
+    return {str(key): len(docs) for key, docs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+            if key not in (None, "")}
+
+
+def _single_word(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*[^\W\d_][\w'-]{2,}\s*", text))
+
+
+def _suggest(searcher, session: Session, word: str) -> str | None:
+    """The closest indexed word, shown as it is written in the text."""
+    stemmed = next((t.text for t in _ANALYZER(word)), None)
+    if not stemmed:
+        return None
+    candidates = searcher.suggest("text", stemmed, limit=1, maxdist=2)
+    if not candidates or candidates[0] == stemmed:
+        return None
+    hits = searcher.search(wq.Term("text", candidates[0]), limit=1)
+    if not hits:
+        return None
+    text = _record_text(session, dict(hits[0].fields()))
+    for token in _ANALYZER(text or "", chars=True):
+        if token.text == candidates[0]:
+            return text[token.startchar:token.endchar].lower()
+    return candidates[0]
+
+
+def _record_text(session: Session, fields: dict[str, Any]) -> str:
+    kind, key = fields["type"], fields["key"]
+    if kind == "article":
+        article = session.get(Article, fields["document"])
+        return article.text if article else ""
+    if kind in ("claim", "note"):
+        claim = session.get(Claim, fields["claim"])
+        return (claim.text if kind == "claim" else claim.note) if claim else ""
+    document = session.get(Document, fields["document"])
+    if document is None:
+        return ""
+    if key.startswith("source:"):
+        return " ".join(x for x in (document.title, document.author or "") if x)
+    return document.text
+
+
+def _hit(session: Session, fields: dict[str, Any], score: float, terms: set[str]) -> Hit:
+    kind = fields["type"]
+    hit = Hit(type=kind, document=fields["document"], title=fields.get("heading", ""), snippet="", score=score,
+              claim=fields.get("claim"), page=fields.get("page"))
+    if kind in ("source",) and fields["key"].split(":", 1)[0] in ("page", "part"):
+        _place_in_document(session, hit, fields, terms)
+        return hit
+    text = _record_text(session, fields)
+    hit.snippet = highlight(text, terms)
+    if kind == "claim":
+        claim = session.get(Claim, hit.claim)
+        if claim is not None:
+            hit.start, hit.end = claim.start, claim.end
+    return hit
+
+
+def _place_in_document(session: Session, hit: Hit, fields: dict[str, Any], terms: set[str]) -> None:
+    """Find the sentence of the page (or part) that holds most of the matched words."""
+    document = session.get(Document, hit.document)
+    if document is None:
+        return
+    start = int(fields.get("offset", 0))
+    passages = session.exec(select(Passage.position, Passage.start, Passage.end)
+                            .where(Passage.document_id == hit.document, Passage.end > start)
+                            .order_by(Passage.position).limit(400)).all()
+    page_end = start + 1
+    if hit.page is not None:
+        from archive.models import DocumentPage
+
+        page = session.exec(select(DocumentPage).where(DocumentPage.document_id == hit.document,
+                                                       DocumentPage.number == hit.page)).first()
+        page_end = page.end if page else len(document.text)
+    else:
+        page_end = passages[-1][2] if passages else len(document.text)
+    text = document.text[start:page_end]
+    matches = [(start + t.startchar) for t in _ANALYZER(text, chars=True) if t.text in terms]
+    starts = [p[1] for p in passages]
+    counts = Counter(max(0, bisect_right(starts, m) - 1) for m in matches)
+    if counts:
+        best = counts.most_common(1)[0][0]
+        position, p_start, p_end = passages[best]
+        hit.passage, hit.start, hit.end = position, p_start, p_end
+        hit.snippet = highlight(document.text[p_start:p_end], terms)
+    else:
+        hit.snippet = highlight(text, terms)
+
+
+def highlight(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
+    """An HTML-escaped excerpt around the first matched word, matched words in <mark>."""
+    spans = [(t.startchar, t.endchar) for t in _ANALYZER(text, chars=True) if t.text in terms]
+    if spans:
+        first = spans[0][0]
+        begin = max(0, first - width // 3)
+        begin = text.rfind(" ", 0, begin) + 1 if begin else 0
+    else:
+        begin = 0
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
+    pieces, cursor = [], begin
+    for s, e in spans:
+        if s < begin or e > end:
+            continue
+        pieces.append(html.escape(text[cursor:s]))
+        pieces.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    pieces.append(html.escape(text[cursor:end]))
+    snippet = " ".join("".join(pieces).split())
+    return ("\u2026" if begin > 0 else "") + snippet + ("\u2026" if end < len(text) else "")

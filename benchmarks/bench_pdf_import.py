@@ -1,0 +1,435 @@
+"""Benchmark: PDF import throughput (pages/s) beside poppler's ``pdftotext``, and peak memory.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_pdf_import.py [--quick] [--runs N] [--pages N] [--memory-pages N]
+
+Sets of PDFs (each measured with every tool in the same run, so ratios hold on a noisy machine):
+
+* ``real``: ``/work/shared/corpus/real/*.pdf`` (skipped with a message when absent);
+* ``synthetic``: ``tests/pdf_factory.make_many_pages_pdf`` (one Helvetica size, one column, one text
+  object per page: the easiest case for any extractor);
+* ``report``: a report-like PDF laid out by ReportLab's platypus (two justified columns, Times with italic
+  and bold runs, headings in three sizes, Courier figures, running header/footer; see ``_common``).
+
+For each set, median of ``--runs`` (3) runs:
+
+* ``pdftotext``: one process per file, text to /dev/null (the reference);
+* ``import``: ``import_paths(archive, [files], verify=False)`` into a fresh archive per run: hashing,
+  the file store, a new ``ExtractionPool`` (worker spawn included), sandboxed extraction with word boxes,
+  sentence passages, and the catalog write (timed apart by wrapping ``importing._write_source``);
+* ``extract (cold)``: a new ``ExtractionPool(2)`` per run, ``.extract()`` over the files, then closed;
+* ``extract (warm)``: the same on a pool whose workers are already running (no spawn);
+* ``extract, 1 process``: ``extract_pdf`` in this process, no sandbox: the per-core cost;
+* ``pypdfium2 text only``: page, text page and ``get_text_range`` per page, in this process: the floor
+  of any PDFium-based extractor, without word boxes or layout.
+
+Then, for the generated sets, where the per-core time goes (cProfile of ``extract_pdf``, cumulative
+time of each step), and peak memory of importing a generated 1,000-page PDF in a child process run
+under ``/usr/bin/time -v``: the child reports its own peak (``RUSAGE_SELF``) and the largest of its
+reaped workers (``RUSAGE_CHILDREN``).  Figures are printed and written to
+``benchmarks/out/pdf_import.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as common  # noqa: E402  (puts the repository and tests/ on sys.path)
+from _common import clock, measure, page_count, say, seconds, table  # noqa: E402
+
+REAL_CORPUS = Path("/work/shared/corpus/real")
+WORKERS = 2
+TARGET_PAGES_PER_S = 40.0
+TARGET_VS_PDFTOTEXT = 0.5
+TARGET_MEMORY_MB = 500.0
+
+
+# --- what is measured ------------------------------------------------------------------------
+
+
+def run_import(files: list[Path]) -> dict[str, Any]:
+    """One full import into a fresh archive; the catalog write and source preparation timed apart."""
+    from archive import importing
+    from archive.importing import Outcome, import_paths
+    from archive.store import Archive
+
+    spent = {"write": 0.0, "prepare": 0.0}
+    originals = importing._write_source, importing._prepare_source
+
+    def timed(key, fn):
+        def wrapper(*args, **kwargs):
+            start = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[key] += clock() - start
+        return wrapper
+
+    with tempfile.TemporaryDirectory(prefix="fn-bench-") as folder:
+        archive = Archive.open(Path(folder) / "archive", create=True)
+        importing._write_source = timed("write", originals[0])
+        importing._prepare_source = timed("prepare", originals[1])
+        try:
+            start = clock()
+            report = import_paths(archive, files, verify=False)
+            total = clock() - start
+        finally:
+            importing._write_source, importing._prepare_source = originals
+            archive.close()
+    outcomes: dict[str, int] = {}
+    for result in report.results:
+        outcomes[result.outcome.value] = outcomes.get(result.outcome.value, 0) + 1
+    failed = [f"{r.path.name}: {r.message}" for r in report.results if r.outcome is Outcome.FAILED]
+    return {"seconds": total, "write": spent["write"], "prepare": spent["prepare"], "outcomes": outcomes,
+            "failed": failed}
+
+
+def extract_all(pool, files: list[Path]) -> dict[str, int]:
+    from archive.extract import Kind
+    from archive.extract.sandbox import Task
+
+    pages = passages = 0
+    statuses: dict[str, int] = {}
+    for _, result in pool.extract([Task(path, Kind.PDF) for path in files]):
+        pages += len(result.pages)
+        passages += len(result.passages)
+        statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+    return {"pages": pages, "passages": passages, "statuses": statuses}
+
+
+def extract_cold(files: list[Path]) -> dict[str, int]:
+    from archive.extract.sandbox import ExtractionPool
+
+    with ExtractionPool(WORKERS) as pool:
+        return extract_all(pool, files)
+
+
+def extract_in_process(files: list[Path]) -> None:
+    from archive.extract.pdf import extract_pdf
+
+    for path in files:
+        extract_pdf(path)
+
+
+def text_only(files: list[Path]) -> None:
+    import pypdfium2
+
+    for path in files:
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            for index in range(len(document)):
+                page = document[index]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+        finally:
+            document.close()
+
+
+def measure_set(name: str, files: list[Path], runs: int) -> dict[str, Any]:
+    from archive.extract.sandbox import ExtractionPool
+
+    pages = sum(page_count(path) for path in files)
+    say(f"\n[{name}] {len(files)} file(s), {pages} pages, {sum(p.stat().st_size for p in files) / 2**20:.1f} MB")
+    figures: dict[str, Any] = {"files": len(files), "pages": pages}
+
+    def record(label: str, median: float, times: list[float], **extra: Any) -> None:
+        figures[label] = {"seconds": median, "runs": times, "pages_per_s": pages / median if median else 0.0,
+                          **extra}
+        say(f"  {label:<22} {seconds(median):>8}   {pages / median:8.1f} pages/s   "
+            f"(runs: {', '.join(seconds(t) for t in times)})")
+
+    median, times, _ = measure(lambda: common.pdftotext_seconds(files), runs)
+    record("pdftotext", median, times)
+    imports: list[dict[str, Any]] = []
+    median, times, _ = measure(lambda: imports.append(run_import(files)), runs)
+    best = sorted(imports, key=lambda r: r["seconds"])[len(imports) // 2]
+    record("import", median, times, write_seconds=best["write"], prepare_seconds=best["prepare"],
+           outcomes=best["outcomes"], failed=best["failed"])
+    if best["failed"]:
+        say(f"  !! failed: {best['failed']}")
+    say(f"  {'':<22} of which catalog write {seconds(best['write'])}, hash + file store "
+        f"{seconds(best['prepare'])}; outcomes {best['outcomes']}")
+    median, times, result = measure(lambda: extract_cold(files), runs)
+    record("extract (cold)", median, times, **result)
+    with ExtractionPool(WORKERS) as pool:
+        extract_all(pool, files[:2])  # starts both workers (two files, or one long PDF in chunks)
+        median, times, result = measure(lambda: extract_all(pool, files), runs)
+    record("extract (warm)", median, times, **result)
+    median, times, _ = measure(lambda: extract_in_process(files), runs)
+    record("extract, 1 process", median, times)
+    median, times, _ = measure(lambda: text_only(files), runs)
+    record("pypdfium2 text only", median, times)
+    reference = figures["pdftotext"]["pages_per_s"]
+    figures["import_vs_pdftotext"] = figures["import"]["pages_per_s"] / reference
+    figures["extract_warm_vs_pdftotext"] = figures["extract (warm)"]["pages_per_s"] / reference
+    return figures
+
+
+# --- where the time goes -------------------------------------------------------------------------
+
+STEPS = [  # (label, file suffix, function name) as cProfile names them
+    ("page + text page load (PDFium)", "pypdfium2/_helpers/page.py", "get_textpage"),
+    ("get_text_range", "pypdfium2/_helpers/textpage.py", "get_text_range"),
+    ("_page_lines (all of it)", "archive/extract/pdf.py", "_page_lines"),
+    ("  make_lines", "archive/extract/layout.py", "make_lines"),
+    ("  reading_order", "archive/extract/layout.py", "reading_order"),
+    ("  _restore_line_end_hyphens", "archive/extract/pdf.py", "_restore_line_end_hyphens"),
+    ("  _display_box", "archive/extract/pdf.py", "_display_box"),
+    ("page_text", "archive/extract/layout.py", "page_text"),
+    ("pack (word boxes)", "archive/extract/boxes.py", "pack"),
+    ("split_sentences", "archive/sentences.py", "split_sentences"),
+]
+
+
+def profile_extract(path: Path) -> dict[str, Any]:
+    """cProfile of ``extract_pdf`` in this process; cumulative seconds of each step, and the top 12."""
+    from archive.extract.pdf import extract_pdf
+
+    profiler = cProfile.Profile()
+    start = clock()
+    profiler.enable()
+    extract_pdf(path)
+    profiler.disable()
+    total = clock() - start
+    stats = pstats.Stats(profiler)
+    steps: dict[str, float] = {}
+    own_time_page_lines = 0.0
+    for (filename, _, function), (_, _, tottime, cumtime, _) in stats.stats.items():
+        for label, suffix, name in STEPS:
+            if function == name and filename.endswith(suffix):
+                steps[label] = steps.get(label, 0.0) + cumtime
+                if name == "_page_lines":
+                    own_time_page_lines += tottime
+    top = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:12]
+    return {
+        "profiled_seconds": total,
+        "steps": steps,
+        # ctypes calls are not seen by cProfile: the word-box loop's FPDFText_CountRects / GetRect /
+        # GetFontSize calls are counted in _page_lines' own time.
+        "page_lines_own_time": own_time_page_lines,
+        "top_by_own_time": [{"function": f"{Path(f).name}:{line}({fn})", "own": tt, "cumulative": ct, "calls": nc}
+                            for (f, line, fn), (_, nc, tt, ct, _) in top],
+    }
+
+
+def profile_write(files: list[Path]) -> dict[str, Any]:
+    """cProfile of the catalog write (``documents.write_document``) of already extracted files."""
+    from archive.documents import write_document
+    from archive.extract.pdf import extract_pdf
+    from archive.filestore import sha256_bytes
+    from archive.store import Archive
+
+    extracted = [(path, extract_pdf(path)) for path in files]
+    profiler = cProfile.Profile()
+    total = 0.0
+    with tempfile.TemporaryDirectory(prefix="fn-bench-write-") as folder:
+        archive = Archive.open(Path(folder) / "archive", create=True)
+        try:
+            for path, document in extracted:
+                data = path.read_bytes()
+                sha256 = sha256_bytes(data)
+                archive.files.put_bytes(data, sha256)
+                start = clock()
+                profiler.enable()
+                with archive.session() as session:
+                    write_document(session, document, sha256=sha256, size=len(data),
+                                   media_type="application/pdf", name=path.name)
+                profiler.disable()
+                total += clock() - start
+        finally:
+            archive.close()
+    stats = pstats.Stats(profiler).stats
+    wanted = {"rects_for_span": "archive/extract/boxes.py", "unpack": "archive/extract/boxes.py",
+              "write_document": "archive/documents.py", "execute": "sqlalchemy/orm/session.py",
+              "commit": "sqlalchemy/orm/session.py"}
+    steps: dict[str, float] = {}
+    for (filename, _, function), (_, _, _, cumtime, _) in stats.items():
+        if function in wanted and filename.endswith(wanted[function]):
+            steps[function] = max(steps.get(function, 0.0), cumtime)
+    return {"profiled_seconds": total, "steps": steps,
+            "passages": sum(len(d.passages) for _, d in extracted),
+            "words_per_page": sum(len(unpack_words(p.words)) for _, d in extracted for p in d.pages)
+            / max(1, sum(len(d.pages) for _, d in extracted))}
+
+
+def unpack_words(blob: bytes) -> list:
+    from archive.extract.boxes import unpack
+
+    return unpack(blob)
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def child_import(pdf: str) -> None:
+    """Run inside the child: import one PDF into a fresh archive; print peaks as JSON."""
+    from archive.importing import import_paths
+    from archive.store import Archive
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory(prefix="fn-bench-mem-") as folder:
+        archive = Archive.open(Path(folder) / "archive", create=True)
+        start = clock()
+        report = import_paths(archive, [Path(pdf)], verify=False)
+        elapsed = clock() - start
+        archive.close()
+    print(json.dumps({
+        "seconds": elapsed,
+        "outcomes": [r.outcome.value for r in report.results],
+        "messages": [r.message for r in report.results],
+        "parent_before_import_kb": before,
+        "parent_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "workers_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }))
+
+
+def max_rss_of(command: list[str]) -> tuple[int | None, str]:
+    """Run ``command`` under ``/usr/bin/time -v``; its "Maximum resident set size" (KB) and stdout."""
+    time_binary = Path("/usr/bin/time")
+    if not time_binary.exists():
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        return None, done.stdout
+    done = subprocess.run([str(time_binary), "-v", *command], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return (int(match.group(1)) if match else None), done.stdout
+
+
+def measure_memory(pages: int) -> dict[str, Any]:
+    path = common.many_pages_pdf(pages, seed=7, title=f"Memory benchmark of {pages} pages")
+    say(f"\n[memory] importing a generated {pages}-page PDF ({path.stat().st_size / 2**20:.1f} MB) in a child process")
+    total_kb, stdout = max_rss_of([sys.executable, str(Path(__file__).resolve()), "--child-import", str(path)])
+    child = json.loads(stdout.strip().splitlines()[-1])
+    pdftotext_kb, _ = max_rss_of([common.PDFTOTEXT, "-q", str(path), "/dev/null"])
+    figures = {
+        "pages": pages,
+        "import_seconds": child["seconds"],
+        "pages_per_s": pages / child["seconds"],
+        "outcomes": child["outcomes"],
+        "messages": child["messages"],
+        "parent_before_import_mb": child["parent_before_import_kb"] / 1024,
+        "parent_peak_mb": child["parent_peak_kb"] / 1024,
+        "workers_peak_mb": child["workers_peak_kb"] / 1024,
+        "time_v_max_rss_mb": total_kb / 1024 if total_kb else None,
+        "pdftotext_max_rss_mb": pdftotext_kb / 1024 if pdftotext_kb else None,
+    }
+    say(f"  import: {seconds(child['seconds'])} ({figures['pages_per_s']:.0f} pages/s), {child['messages']}")
+    say(f"  parent peak {figures['parent_peak_mb']:.0f} MB (after imports, before the import: "
+        f"{figures['parent_before_import_mb']:.0f} MB); largest worker peak {figures['workers_peak_mb']:.0f} MB; "
+        f"/usr/bin/time -v max RSS {figures['time_v_max_rss_mb'] or 0:.0f} MB; "
+        f"pdftotext {figures['pdftotext_max_rss_mb'] or 0:.0f} MB")
+    return figures
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 run, 60-page generated PDFs, 200-page memory test")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, 1 with --quick)")
+    parser.add_argument("--pages", type=int, help="pages of each generated PDF (default 300)")
+    parser.add_argument("--memory-pages", type=int, help="pages of the memory test's PDF (default 1000)")
+    parser.add_argument("--child-import", metavar="PDF", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_import:
+        child_import(args.child_import)
+        return
+    runs = args.runs or (1 if args.quick else 3)
+    pages = args.pages or (60 if args.quick else 300)
+    memory_pages = args.memory_pages or (200 if args.quick else 1000)
+    started = clock()
+    say(f"PDF import benchmark: {runs} run(s) each, {WORKERS} workers, {common.machine()['cpus']} CPUs")
+
+    sets: dict[str, list[Path]] = {}
+    real = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []
+    if real:
+        sets["real"] = real
+    else:
+        say(f"(skipping the real corpus: no PDFs in {REAL_CORPUS})")
+    sets["synthetic"] = [common.many_pages_pdf(pages, title=f"Synthetic benchmark document of {pages} pages")]
+    sets["report"] = [common.realistic_pdf(pages, title=f"Two-column benchmark report of {pages} pages")]
+
+    results: dict[str, Any] = {"machine": common.machine(), "runs": runs, "workers": WORKERS, "sets": {}}
+    for name, files in sets.items():
+        results["sets"][name] = measure_set(name, files, runs)
+    profiles = {}
+    for name in ("synthetic", "report"):
+        profiles[name] = profile_extract(sets[name][0])
+    results["profile"] = profiles
+    writes = {name: profile_write(files) for name, files in sets.items()}
+    results["profile_write"] = writes
+    results["memory"] = measure_memory(memory_pages)
+    results["seconds"] = clock() - started
+
+    # --- summary ---
+    say("\nThroughput (pages/s, median of %d; ratio = Footnote / pdftotext in the same run)" % runs)
+    rows = []
+    for name, f in results["sets"].items():
+        ref = f["pdftotext"]["pages_per_s"]
+        for label in ("import", "extract (cold)", "extract (warm)", "extract, 1 process", "pypdfium2 text only"):
+            rate = f[label]["pages_per_s"]
+            rows.append([f"{name} ({f['pages']} p): {label}", f"{rate:.0f}", f"{ref:.0f}", f"{rate / ref:.2f}"])
+    say(table(["set: what", "pages/s", "pdftotext", "ratio"], rows))
+
+    say("\nWhere one core's time goes in extract_pdf (cProfile, cumulative; profiling inflates Python code)")
+    labels = [label for label, _, _ in STEPS]
+    rows = []
+    for label in labels:
+        rows.append([label, *(f"{profiles[n]['steps'].get(label, 0.0) / profiles[n]['profiled_seconds']:.0%}"
+                              for n in profiles)])
+    rows.append(["_page_lines own time (word-box ctypes calls)",
+                 *(f"{profiles[n]['page_lines_own_time'] / profiles[n]['profiled_seconds']:.0%}" for n in profiles)])
+    rows.append(["profiled total", *(seconds(profiles[n]["profiled_seconds"]) for n in profiles)])
+    say(table(["step", *profiles], rows))
+
+    say("\nThe catalog write, already extracted documents (cProfile of write_document, cumulative)")
+    rows = []
+    for name, w in writes.items():
+        total = w["profiled_seconds"]
+        pages_n = results["sets"][name]["pages"]
+        rows.append([name, f"{pages_n}", f"{w['passages']}", f"{w['words_per_page']:.0f}", seconds(total),
+                     f"{total / pages_n * 1000:.1f}",
+                     f"{w['steps'].get('rects_for_span', 0.0) / total:.0%}",
+                     f"{w['steps'].get('execute', 0.0) / total:.0%}"])
+    say(table(["set", "pages", "passages", "words/page", "write", "ms/page", "rects_for_span", "SQL execute"],
+              rows))
+
+    memory = results["memory"]
+    checks = []
+    for name, f in results["sets"].items():
+        rate = f["import"]["pages_per_s"]
+        checks.append([f"{name}: import >= {TARGET_PAGES_PER_S:.0f} pages/s", f"{rate:.0f}",
+                       "met" if rate >= TARGET_PAGES_PER_S else "MISSED"])
+        checks.append([f"{name}: import >= {TARGET_VS_PDFTOTEXT} x pdftotext", f"{f['import_vs_pdftotext']:.2f}",
+                       "met" if f["import_vs_pdftotext"] >= TARGET_VS_PDFTOTEXT else "MISSED"])
+    peak = max(memory["parent_peak_mb"], memory["workers_peak_mb"])
+    checks.append([f"memory, {memory['pages']} pages: parent peak < {TARGET_MEMORY_MB:.0f} MB",
+                   f"{memory['parent_peak_mb']:.0f} MB", "met" if memory["parent_peak_mb"] < TARGET_MEMORY_MB else "MISSED"])
+    checks.append([f"memory, {memory['pages']} pages: worker peak < {TARGET_MEMORY_MB:.0f} MB",
+                   f"{memory['workers_peak_mb']:.0f} MB", "met" if memory["workers_peak_mb"] < TARGET_MEMORY_MB else "MISSED"])
+    results["targets"] = {row[0]: {"value": row[1], "status": row[2]} for row in checks}
+    results["peak_mb"] = peak
+    say("\nTargets")
+    say(table(["target", "value", ""], checks))
+    path = common.write_json("pdf_import.json", results)
+    say(f"\nwritten to {path.relative_to(common.REPO)} in {seconds(clock() - started)}")
+
+
+if __name__ == "__main__":
+    main()
