@@ -54,14 +54,20 @@ WORKERS = 2
 TARGET_PAGES_PER_S = 40.0
 TARGET_VS_PDFTOTEXT = 0.5
 TARGET_MEMORY_MB = 500.0
+PROFILE_PAGES = 100
 
 
 # --- what is measured ------------------------------------------------------------------------
 
 
-def run_import(files: list[Path]) -> dict[str, Any]:
-    """One full import into a fresh archive; the catalog write and source preparation timed apart."""
+def run_import(files: list[Path], workers: int | None = None) -> dict[str, Any]:
+    """One full import into a fresh archive; the catalog write and source preparation timed apart.
+
+    ``workers``: pass a new ``ExtractionPool(workers)`` (started inside the timed part, as import_paths
+    would); ``None`` lets ``import_paths`` make its own pool, as the CLI does.
+    """
     from archive import importing
+    from archive.extract.sandbox import ExtractionPool
     from archive.importing import Outcome, import_paths
     from archive.store import Archive
 
@@ -83,7 +89,11 @@ def run_import(files: list[Path]) -> dict[str, Any]:
         importing._prepare_source = timed("prepare", originals[1])
         try:
             start = clock()
-            report = import_paths(archive, files, verify=False)
+            if workers is None:
+                report = import_paths(archive, files, verify=False)
+            else:
+                with ExtractionPool(workers) as pool:
+                    report = import_paths(archive, files, verify=False, pool=pool)
             total = clock() - start
         finally:
             importing._write_source, importing._prepare_source = originals
@@ -96,17 +106,32 @@ def run_import(files: list[Path]) -> dict[str, Any]:
             "failed": failed}
 
 
-def extract_all(pool, files: list[Path]) -> dict[str, int]:
+def extract_all(pool, files: list[Path], keep: list | None = None) -> dict[str, Any]:
+    """``pool.extract`` over the files; counts, and the documents appended to ``keep`` when given."""
     from archive.extract import Kind
     from archive.extract.sandbox import Task
 
     pages = passages = 0
     statuses: dict[str, int] = {}
-    for _, result in pool.extract([Task(path, Kind.PDF) for path in files]):
+    if keep is not None:
+        keep.clear()
+    for task, result in pool.extract([Task(path, Kind.PDF) for path in files]):
         pages += len(result.pages)
         passages += len(result.passages)
         statuses[result.status.value] = statuses.get(result.status.value, 0) + 1
+        if keep is not None:
+            keep.append((task.path, result))
     return {"pages": pages, "passages": passages, "statuses": statuses}
+
+
+def pool_start() -> None:
+    """A new ExtractionPool(2) until both workers have answered (a page count): spawn and imports."""
+    from archive.extract import Kind
+    from archive.extract.sandbox import ExtractionPool, Task
+
+    probe = Task(common.many_pages_pdf(2), Kind.PDF, probe=True)
+    with ExtractionPool(WORKERS) as pool:
+        list(pool.run([probe] * WORKERS))
 
 
 def extract_cold(files: list[Path]) -> dict[str, int]:
@@ -154,21 +179,27 @@ def measure_set(name: str, files: list[Path], runs: int) -> dict[str, Any]:
 
     median, times, _ = measure(lambda: common.pdftotext_seconds(files), runs)
     record("pdftotext", median, times)
-    imports: list[dict[str, Any]] = []
-    median, times, _ = measure(lambda: imports.append(run_import(files)), runs)
-    best = sorted(imports, key=lambda r: r["seconds"])[len(imports) // 2]
-    record("import", median, times, write_seconds=best["write"], prepare_seconds=best["prepare"],
-           outcomes=best["outcomes"], failed=best["failed"])
-    if best["failed"]:
-        say(f"  !! failed: {best['failed']}")
-    say(f"  {'':<22} of which catalog write {seconds(best['write'])}, hash + file store "
-        f"{seconds(best['prepare'])}; outcomes {best['outcomes']}")
+    variants = [("import", None)]
+    if len(files) < WORKERS:  # import_paths sizes its own pool by the number of files: show both
+        variants.append((f"import, pool of {WORKERS}", WORKERS))
+    for label, workers in variants:
+        imports: list[dict[str, Any]] = []
+        median, times, _ = measure(lambda: imports.append(run_import(files, workers)), runs)
+        middle = sorted(imports, key=lambda r: r["seconds"])[len(imports) // 2]
+        record(label, median, times, write_seconds=middle["write"], prepare_seconds=middle["prepare"],
+               outcomes=middle["outcomes"], failed=middle["failed"])
+        if middle["failed"]:
+            say(f"  !! failed: {middle['failed']}")
+        say(f"  {'':<22} of which catalog write {seconds(middle['write'])}, hash + file store "
+            f"{seconds(middle['prepare'])}; outcomes {middle['outcomes']}")
     median, times, result = measure(lambda: extract_cold(files), runs)
     record("extract (cold)", median, times, **result)
+    kept: list = []
     with ExtractionPool(WORKERS) as pool:
         extract_all(pool, files[:2])  # starts both workers (two files, or one long PDF in chunks)
-        median, times, result = measure(lambda: extract_all(pool, files), runs)
+        median, times, result = measure(lambda: extract_all(pool, files, kept), runs)
     record("extract (warm)", median, times, **result)
+    figures["_extracted"] = kept  # for the catalog-write profile (dropped before writing JSON)
     median, times, _ = measure(lambda: extract_in_process(files), runs)
     record("extract, 1 process", median, times)
     median, times, _ = measure(lambda: text_only(files), runs)
@@ -195,14 +226,16 @@ STEPS = [  # (label, file suffix, function name) as cProfile names them
 ]
 
 
-def profile_extract(path: Path) -> dict[str, Any]:
-    """cProfile of ``extract_pdf`` in this process; cumulative seconds of each step, and the top 12."""
-    from archive.extract.pdf import extract_pdf
+def profile_extract(path: Path, pages: int = PROFILE_PAGES) -> dict[str, Any]:
+    """cProfile of ``extract_pdf`` on the first ``pages`` pages, in this process; cumulative seconds of
+    each step, and the top 12 functions by own time."""
+    from archive.extract.pdf import extract_pdf, split_sentences
 
     profiler = cProfile.Profile()
     start = clock()
     profiler.enable()
-    extract_pdf(path)
+    document = extract_pdf(path, pages=(0, pages))  # a chunk, as a worker extracts it...
+    split_sentences(document.text)  # ...plus the sentences the merge adds
     profiler.disable()
     total = clock() - start
     stats = pstats.Stats(profiler)
@@ -226,14 +259,12 @@ def profile_extract(path: Path) -> dict[str, Any]:
     }
 
 
-def profile_write(files: list[Path]) -> dict[str, Any]:
-    """cProfile of the catalog write (``documents.write_document``) of already extracted files."""
+def profile_write(extracted: list) -> dict[str, Any]:
+    """cProfile of the catalog write (``documents.write_document``) of already extracted ``(path, document)``."""
     from archive.documents import write_document
-    from archive.extract.pdf import extract_pdf
     from archive.filestore import sha256_bytes
     from archive.store import Archive
 
-    extracted = [(path, extract_pdf(path)) for path in files]
     profiler = cProfile.Profile()
     total = 0.0
     with tempfile.TemporaryDirectory(prefix="fn-bench-write-") as folder:
@@ -372,7 +403,7 @@ def main() -> None:
     for name in ("synthetic", "report"):
         profiles[name] = profile_extract(sets[name][0])
     results["profile"] = profiles
-    writes = {name: profile_write(files) for name, files in sets.items()}
+    writes = {name: profile_write(results["sets"][name].pop("_extracted")) for name in sets}
     results["profile_write"] = writes
     results["memory"] = measure_memory(memory_pages)
     results["seconds"] = clock() - started

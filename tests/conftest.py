@@ -36,9 +36,23 @@ def archive(archive_dir: Path):
         yield opened
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_user(tmp_path_factory: pytest.TempPathFactory):
+    """Never touch the real user's archive or settings, even from module-scoped fixtures.
+
+    One made-up user for the session: its config folder holds the key that marks
+    search indexes as made by this user.
+    """
+    home = tmp_path_factory.mktemp("user")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("FOOTNOTE_ARCHIVE", raising=False)
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's archive or settings from a test."""
+    """Each test gets its own data folder (so the default archive is always new)."""
     monkeypatch.delenv("FOOTNOTE_ARCHIVE", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

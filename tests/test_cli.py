@@ -198,3 +198,37 @@ def test_as_source_and_password_options(archive_dir: Path, tmp_path: Path, capsy
     assert code == 0 and "imported:" in out and "1 passages" in out
     code, _, err = run(capsys, "--archive", str(archive_dir), "import", "--as", "article", str(locked))
     assert code == 1 and "a PDF can only be a source document" in _
+
+
+def test_search_json_and_text(archive_dir: Path, sample_path: Path, capsys) -> None:
+    run(capsys, "--archive", str(archive_dir), "import", str(sample_path), str(SOURCES))
+    code, out, err = run(capsys, "--archive", str(archive_dir), "search", "Bessent", "--json", "--limit", "5")
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"query", "total", "hits", "facets"} <= result.keys() and result["query"] == "Bessent"
+    assert result["total"] == 3 and len(result["hits"]) == 3
+    for hit in result["hits"]:
+        assert {"type", "document", "title", "page", "snippet", "score"} <= hit.keys()
+        assert "<mark>Bessent</mark>" in hit["snippet"]
+    assert [h for h in result["hits"] if h["type"] == "claim"][0]["claim"]
+    assert [h for h in result["hits"] if h["type"] == "source"][0]["page"] == 1
+    assert set(result["facets"]) == {"type", "status", "category"}
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "search", "Bessent", "--type", "claim", "--json")
+    assert [h["type"] for h in json.loads(out)["hits"]] == ["claim"]
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "search", "heated", "wrangling")
+    assert code == 0 and "*heated* *wrangling*" in out and "p. 1" in out
+    code, out, err = run(capsys, "--archive", str(archive_dir), "search", '"unclosed Bessent')
+    assert code == 0 and "quotation mark is not closed" in err and "Bessent" in out
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "search", "Zuckerbrg")
+    assert "did you mean: zuckerberg?" in out
+    code, out, _ = run(capsys, "--archive", str(archive_dir), "reindex")
+    assert code == 0 and "search index rebuilt" in out
+
+
+def test_search_rebuilds_a_missing_index(archive_dir: Path, sample_path: Path, capsys) -> None:
+    import shutil
+
+    run(capsys, "--archive", str(archive_dir), "import", str(sample_path))
+    shutil.rmtree(archive_dir / "index")
+    code, out, err = run(capsys, "--archive", str(archive_dir), "search", "Sacks")
+    assert code == 0 and "building the search index" in err and "hits for Sacks" in out

@@ -126,7 +126,7 @@ class SearchIndex:
         if not state.ok:
             if state.reason != "missing":
                 log.warning("search index %s: %s; rebuilding", self.folder, state.reason)
-            self.rebuild(archive, progress=progress)
+            self.rebuild(archive, progress=progress, keep_aside=state.reason != "missing")
         return state
 
     # --- writing -----------------------------------------------------------------
@@ -138,7 +138,8 @@ class SearchIndex:
         if not (articles or documents or removed):
             return
         if not check_folder(self.folder).ok:
-            self.rebuild(archive)  # the rebuild reads the catalog as it is now: nothing more to do
+            # The rebuild reads the catalog as it is now: nothing more to do.
+            self.rebuild(archive, keep_aside=self.folder.exists())
             return
         with self._write_lock:
             ix = self._open()
@@ -156,12 +157,17 @@ class SearchIndex:
                 raise
             writer.commit()
 
-    def rebuild(self, archive, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> int:
-        """Build a complete new index beside the current one, then swap it in. Returns the record count."""
-        with self._rebuild_lock:
-            return self._rebuild(archive, progress, cancel)
+    def rebuild(self, archive, *, progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                keep_aside: bool = False) -> int:
+        """Build a complete new index beside the current one, then swap it in. Returns the record count.
 
-    def _rebuild(self, archive, progress: ProgressFn, cancel: CancelToken | None) -> int:
+        ``keep_aside`` keeps the replaced folder (one copy, ``index.aside-…``) for a
+        look, when it was damaged or not ours; a sound old index is deleted.
+        """
+        with self._rebuild_lock:
+            return self._rebuild(archive, progress, cancel, keep_aside)
+
+    def _rebuild(self, archive, progress: ProgressFn, cancel: CancelToken | None, keep_aside: bool) -> int:
         started = time.monotonic()
         new = self.folder.with_name(f"{self.folder.name}.new-{uuid.uuid4().hex[:8]}")
         new.mkdir(parents=True)
@@ -177,7 +183,7 @@ class SearchIndex:
             old = None
             if self.folder.exists():
                 # A sound old index is deleted; anything else is kept aside (one copy) for a look.
-                kind = "old" if check_folder(self.folder).ok else "aside"
+                kind = "aside" if keep_aside or not check_folder(self.folder).ok else "old"
                 old = self.folder.with_name(f"{self.folder.name}.{kind}-{uuid.uuid4().hex[:8]}")
                 os.replace(self.folder, old)
             os.replace(new, self.folder)

@@ -1,0 +1,231 @@
+"""Search: every query feature on the demo archive, incremental updates, damage, foreign folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.annotations import delete_article, delete_document, set_note, set_tags, set_user_status
+from archive.demo import demo_files
+from archive.importing import import_paths
+from archive.queries import article_detail
+from archive.search.index import MARKER, check_folder
+from archive.search.query import QuerySyntaxError, parse, search
+from archive.store import Archive
+
+
+@pytest.fixture(scope="module")
+def demo_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search") / "archive"
+    with Archive.open(root, create=True) as archive:
+        import_paths(archive, demo_files())
+    return root
+
+
+@pytest.fixture
+def demo(demo_root: Path, tmp_path: Path):
+    """A private copy of the demo archive, opened for writing."""
+    root = tmp_path / "archive"
+    shutil.copytree(demo_root, root, ignore=shutil.ignore_patterns("archive.lock"))
+    with Archive.open(root) as archive:
+        yield archive
+
+
+def run(archive, text, **options):
+    with archive.session() as session:
+        return search(archive.search_index, session, text, **options)
+
+
+def types_of(result) -> list[str]:
+    return [hit.type for hit in result.hits]
+
+
+def test_import_made_the_index_and_everything_is_in_it(demo) -> None:
+    assert check_folder(demo.search_index.folder).ok
+    assert demo.search_index.count("article") == 1
+    assert demo.search_index.count("claim") == 12
+    assert demo.search_index.count("source") >= 7 + 11  # one record per document, one per page or part
+
+
+def test_stemming_finds_other_forms(demo) -> None:
+    assert run(demo, "regulation").total == run(demo, "regulators").total > 0
+
+
+def test_case_and_accents_fold(demo) -> None:
+    assert run(demo, "Sacks").total == run(demo, "sacks").total == run(demo, "SACKS").total > 0
+    assert run(demo, "Zúckerberg").total == run(demo, "Zuckerberg").total > 0
+
+
+def test_phrase_prefix_fuzzy_boolean(demo) -> None:
+    phrase = run(demo, '"de facto licensing regime"')
+    assert phrase.total >= 2 and all("<mark>" in hit.snippet for hit in phrase.hits)
+    assert run(demo, '"regime licensing de facto"').total == 0
+    assert run(demo, "regul*").total >= run(demo, "regulatory").total > 0
+    fuzzy = run(demo, "Zuckerburg~")
+    assert fuzzy.total > 0 and any("<mark>Zuckerberg</mark>" in hit.snippet for hit in fuzzy.hits)
+    both = run(demo, "Bessent AND Mythos").total
+    assert 0 < both <= run(demo, "Bessent OR Mythos").total
+    assert run(demo, "Bessent NOT Mythos").total < run(demo, "Bessent").total
+
+
+def test_field_queries(demo) -> None:
+    assert set(types_of(run(demo, "type:claim Sacks"))) == {"claim"}
+    assert set(types_of(run(demo, "type:article"))) == {"article"}
+    verified = run(demo, "status:verified", limit=50)
+    assert len(verified.hits) == 10 and set(types_of(verified)) == {"claim"}
+    assert run(demo, "status:partial").total == 1 and run(demo, "status:not_found").total == 1
+    assert run(demo, "title:Engadget").total == 0 and run(demo, 'title:"oversight executive order"').total >= 1
+    assert run(demo, "category:defense-government").total == 13  # the article and its claims
+    fortune = run(demo, "source:Fortune", limit=50)
+    assert fortune.total > 0 and {h.type for h in fortune.hits} <= {"article", "claim", "source"}
+    claims_citing_fortune = run(demo, "type:claim source:Fortune", limit=50)
+    assert len(claims_citing_fortune.hits) == 4
+
+
+def test_dates_and_ranges(demo) -> None:
+    assert run(demo, "type:article date:2026-05").total == 1
+    assert run(demo, "type:article date:2026-05-26").total == 1
+    assert run(demo, "type:article date:[2026-01 TO 2026-04]").total == 0
+    assert run(demo, "type:article date:[2026-05 TO 2026-06]").total == 1
+    assert run(demo, "type:article date:>2026-04").total == 1
+    assert run(demo, "type:article date:<2026-05").total == 0
+
+
+def test_source_hits_are_shown_at_their_passage_and_page(demo) -> None:
+    result = run(demo, '"heated wrangling"', types=["source"])
+    [hit] = result.hits
+    assert hit.page == 1 and hit.passage is not None
+    assert "<mark>heated</mark> <mark>wrangling</mark>" in hit.snippet
+    assert hit.snippet.startswith("The discussion over the now-postponed")
+    with demo.session() as session:
+        from archive.models import Document
+
+        text = session.get(Document, hit.document).text
+    assert "heated wrangling" in " ".join(text[hit.start:hit.end].split())
+
+
+def test_results_group_by_document_and_carry_facets(demo) -> None:
+    result = run(demo, "Sacks", limit=50)
+    groups = result.grouped()
+    assert len(groups) == len({hit.document for hit in result.hits}) > 1
+    assert result.facets["type"]["claim"] == 3 and sum(result.facets["type"].values()) == result.total
+    assert result.facets["category"] == {"defense-government": 4}
+
+
+def test_type_filter_option(demo) -> None:
+    assert set(types_of(run(demo, "Sacks", types=["claim", "article"]))) == {"claim", "article"}
+    assert run(demo, "Sacks", types=["bogus"]).error.startswith("unknown type")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('"unclosed', "quotation mark is not closed"),
+    ("(Sacks OR Musk", "parenthesis is not closed"),
+    ("Sacks)", "closing parenthesis has no opening"),
+    ("Sacks AND", "AND / OR needs words"),
+    ("date:2026-13", "is not a date"),
+    ("date:[2026 TO", "range [ … ] is not closed"),
+])
+def test_syntax_errors_get_a_message_and_a_plain_words_search(demo, text, message) -> None:
+    with pytest.raises(QuerySyntaxError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        parse(text)
+    result = run(demo, text)
+    assert message in result.error
+    if result.fallback:
+        assert result.total == run(demo, result.fallback).total
+
+
+def test_did_you_mean_for_a_misspelled_word(demo) -> None:
+    result = run(demo, "Zuckerbrg")
+    assert result.total == 0 and result.suggestion == "zuckerberg"
+    assert run(demo, "Zuckerberg").suggestion is None
+
+
+def test_a_fresh_import_is_searchable_at_once(demo, tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("# Quokka census\n\nThe quokka population rose (cite index=\"1-1\">sharply on Rottnest</cite>.\n",
+                    encoding="utf-8")
+    import_paths(demo, [path])
+    assert set(types_of(run(demo, "quokka"))) == {"article"}
+    assert set(types_of(run(demo, "Rottnest"))) == {"article", "claim"}
+
+
+def test_notes_tags_statuses_and_deletes_reach_the_index(demo) -> None:
+    article = run(demo, "type:article").hits[0].document
+    claim = article_detail(demo, article)["claims"][4]["id"]
+    set_note(demo, claim, "Check the wombat angle with the desk.")
+    notes = run(demo, "wombat")
+    assert sorted(types_of(notes)) == ["claim", "note"] and run(demo, "type:note").total == 1
+    set_tags(demo, claim, ["Follow-Up", "lobbying"])
+    assert run(demo, "tag:follow-up").total == 2 and run(demo, "tag:lobbying type:claim").hits[0].claim == claim
+    set_user_status(demo, claim, "disputed")
+    assert run(demo, "status:disputed").hits[0].claim == claim
+    assert run(demo, "status:verified").total == 9
+    document = run(demo, '"heated wrangling"', types=["source"]).hits[0].document
+    delete_document(demo, document)
+    assert run(demo, '"heated wrangling"', types=["source"]).total == 0
+    assert run(demo, "status:verified").total == 5  # the four claims citing it lost their source
+    delete_article(demo, article)
+    assert run(demo, "type:claim OR type:article OR type:note").total == 0
+
+
+def test_searching_while_writing(demo, tmp_path: Path) -> None:
+    with demo.search_index.searcher() as before:
+        count = before.doc_count()
+        path = tmp_path / "extra.md"
+        path.write_text("# Extra\n\nAn okapi appears.\n", encoding="utf-8")
+        import_paths(demo, [path])
+        assert before.doc_count() == count  # an open searcher keeps its view
+    assert run(demo, "okapi").total == 1
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garble", "foreign-marker", "old-format"])
+def test_a_damaged_missing_or_foreign_index_is_rebuilt(demo, damage: str) -> None:
+    folder = demo.search_index.folder
+    expected = run(demo, "Sacks").total
+    demo.search_index.close()
+    if damage == "delete":
+        shutil.rmtree(folder)
+    elif damage == "truncate":
+        for segment in folder.glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:100])
+    elif damage == "garble":
+        for toc in folder.glob("*.toc"):
+            toc.write_bytes(b"\x80\x04garbage" * 10)
+    elif damage == "foreign-marker":
+        marker = json.loads((folder / MARKER).read_text())
+        marker["mac"] = "0" * 64
+        (folder / MARKER).write_text(json.dumps(marker))
+    else:
+        marker = json.loads((folder / MARKER).read_text())
+        marker["format"] = 0
+        (folder / MARKER).write_text(json.dumps(marker))
+    state = demo.search_index.state()
+    assert not state.ok
+    demo.search_index.ensure(demo)
+    assert demo.search_index.state().ok
+    assert run(demo, "Sacks").total == expected
+    if damage != "delete":
+        assert list(folder.parent.glob("index.aside-*")), "the bad index was not kept aside"
+
+
+def test_a_folder_footnote_did_not_create_is_never_opened(demo, monkeypatch) -> None:
+    from whoosh import index as whoosh_index
+
+    folder = demo.search_index.folder
+    (folder / MARKER).unlink()
+    demo.search_index.close()
+    opened = []
+    monkeypatch.setattr(whoosh_index, "open_dir", lambda *a, **k: opened.append(a) or pytest.fail("opened"))
+    assert not demo.search_index.state().ok
+    assert opened == []
+
+
+def test_reindex_rebuilds_the_same_content(demo) -> None:
+    before = run(demo, "Sacks", limit=100)
+    count = demo.search_index.rebuild(demo)
+    assert count == demo.search_index.count()
+    assert [(h.type, h.document, h.claim, h.page) for h in run(demo, "Sacks", limit=100).hits] == \
+        [(h.type, h.document, h.claim, h.page) for h in before.hits]
