@@ -96,47 +96,16 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float], Any
     return statistics.median(times), times, result
 
 
-def _status_mb(key: str) -> float | None:
-    """A memory figure of this process from /proc/self/status (Linux), in MB."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(key):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak_rss() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
-            handle.write("5")  # resets VmHWM, the peak resident set size
-        return True
-    except OSError:
-        return False
-
-
-def measure_pair(fn: Callable[[], Any], reference: Callable[[], Any], repeat: int,
-                 peak: dict[str, float | None] | None = None) -> tuple[float, float, Any]:
-    """Medians of ``fn`` and ``reference``, run alternately so that both see the same machine load.
-
-    With ``peak``, its "mb" is set to how far the resident set rose above its
-    level before the first call of ``fn`` (Linux only; None elsewhere).
-    """
+def measure_pair(fn: Callable[[], Any], reference: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Medians of ``fn`` and ``reference``, run alternately so that both see the same machine load."""
     times: list[float] = []
     ref_times: list[float] = []
     result = None
     gc.collect()
-    for attempt in range(repeat):
-        watch = peak is not None and attempt == 0 and _reset_peak_rss()
-        before = _status_mb("VmRSS:") if watch else None
+    for _ in range(repeat):
         start = clock()
         result = fn()
         times.append(clock() - start)
-        if peak is not None and attempt == 0:
-            high = _status_mb("VmHWM:") if watch else None
-            peak["mb"] = high - before if high is not None and before is not None else None
         start = clock()
         reference()
         ref_times.append(clock() - start)
@@ -483,8 +452,13 @@ def floor_catalog(folder: Path, parsed: ParsedArticle, size: int, *, claims_only
 
 # --- Footnote figures -----------------------------------------------------------
 
-# import_paths grew attachment and verification steps; say which ones this run measured.
+# import_paths has grown steps after the catalog write (attaching sources,
+# verification, the search index); find out which ones this version has.
 IMPORT_HAS_VERIFY = "verify" in inspect.signature(import_paths).parameters
+IMPORT_HAS_ATTACH = hasattr(importing, "auto_attach")
+IMPORT_HAS_INDEX = hasattr(Archive, "reindex")
+IMPORT_STEPS = " + ".join(["parse", "store", "catalog write"] + ["attach"] * IMPORT_HAS_ATTACH
+                          + ["verify"] * IMPORT_HAS_VERIFY + ["search index"] * IMPORT_HAS_INDEX)
 
 
 class Archives:
@@ -503,6 +477,27 @@ class Archives:
         return opened
 
 
+def _watch_index(archive: Archive, index: bool, spent: list[float]) -> None:
+    """Time ``archive.reindex`` (the search index step), or skip it when ``index`` is false.
+
+    Only this archive object is touched (an instance attribute); Footnote's code is unchanged.
+    """
+    if not IMPORT_HAS_INDEX:
+        return
+    original = archive.reindex
+
+    def reindex(**kwargs: Any) -> None:
+        if not index:
+            return
+        start = clock()
+        try:
+            original(**kwargs)
+        finally:
+            spent.append(clock() - start)
+
+    archive.reindex = reindex  # type: ignore[method-assign]
+
+
 def _import_once(archive: Archive, path: Path, **options: Any) -> tuple[float, str]:
     gc.collect()
     start = clock()
@@ -514,39 +509,56 @@ def _import_once(archive: Archive, path: Path, **options: Any) -> tuple[float, s
     return seconds, result.message
 
 
+@dataclass
+class ImportRuns:
+    median: float
+    runs: list[float]
+    message: str
+    index_s: list[float]  # time spent in the search index step, per run (empty when skipped)
+
+
 def footnote_import(archives: Archives, path: Path, repeat: int, *, warm_with: Path | None = None,
-                    **options: Any) -> tuple[float, list[float], str]:
+                    index: bool = True, **options: Any) -> ImportRuns:
     """Median time of ``import_paths`` (archive creation not included), each run in a new archive.
 
     With ``warm_with``, that file is imported first in the same archive (untimed), so the
-    figure is an import into an archive already in use rather than the first one.
+    figure is an import into an archive already in use rather than the first one.  With
+    ``index=False`` the search index step is skipped (to time the rest on its own).
     """
-    times = []
+    times: list[float] = []
+    index_times: list[float] = []
     message = ""
     for _ in range(repeat):
         archive = archives.fresh()
+        spent: list[float] = []
+        _watch_index(archive, index, spent)
         try:
             if warm_with is not None:
                 _import_once(archive, warm_with, **options)
+                spent.clear()
             seconds, message = _import_once(archive, path, **options)
         finally:
             archive.close()
         times.append(seconds)
-    return statistics.median(times), times, message
+        if spent:
+            index_times.append(sum(spent))
+    return ImportRuns(statistics.median(times), times, message, index_times)
 
 
 def import_breakdown(archives: Archives, path: Path) -> dict[str, float]:
-    """The steps ``import_paths`` takes for one text article, timed one by one in a fresh archive.
+    """The steps ``import_paths`` takes for one text article, but the search index, one by one.
 
     Mirrors ``importing._import_article`` (read, hash, duplicate check, decode,
     parse, file store, catalog write) and what ``import_paths`` does after it
-    (attach sources to documents, verify the new article).
+    (attach sources to documents, verify the new article).  The search index
+    step is timed inside the real ``import_paths`` runs instead.
     """
     from sqlmodel import select
 
     from archive.models import Article
 
     archive = archives.fresh()
+    _watch_index(archive, False, [])
     steps: dict[str, float] = {}
     try:
         gc.collect()
@@ -568,13 +580,14 @@ def import_breakdown(archives: Archives, path: Path) -> dict[str, float]:
         t7 = clock()
         steps.update(read=t1 - t0, sha256=t2 - t1, duplicate_check=t3 - t2, decode=t4 - t3, parse=t5 - t4,
                      file_store=t6 - t5, catalog_write=t7 - t6)
-        if hasattr(importing, "auto_attach"):
+        if IMPORT_HAS_ATTACH:
             with archive.session() as session:
                 importing.auto_attach(session, documents=[], articles=[article_id])
             steps["attach"] = clock() - t7
-        if hasattr(importing, "verify_articles"):
+        if IMPORT_HAS_VERIFY:
+            options = {"reindex": False} if "reindex" in inspect.signature(importing.verify_articles).parameters else {}
             t8 = clock()
-            importing.verify_articles(archive, [article_id])
+            importing.verify_articles(archive, [article_id], **options)
             steps["verify"] = clock() - t8
         steps["total"] = clock() - t0
     finally:
@@ -654,7 +667,7 @@ def main() -> None:
 
         # 1. the demo digest -------------------------------------------------
         say(f"\n1. Demo digest {sample.relative_to(REPO) if sample.is_relative_to(REPO) else sample} "
-            f"({sample.stat().st_size:,} bytes)")
+            f"({sample.stat().st_size:,} bytes); import_paths does: {IMPORT_STEPS}")
         body = Body(random.Random(args.seed))
         warm = inputs / "warm-up.txt"  # a small, different digest imported first for the "warm" figure
         warm.write_text(build_digest(body, 4000, args.seed + 1), encoding="utf-8")
@@ -664,33 +677,38 @@ def main() -> None:
         parse_repeat = 200
         parse_s, floor_s, _ = measure_pair(lambda: parse_article(sample_text, filename=sample.name),
                                            lambda: floor_parse(sample), parse_repeat)
-        import_s, import_runs, message = footnote_import(archives, sample, 5)
+        fresh = footnote_import(archives, sample, 5)
         open_s = statistics.median(archives.open_times)
-        warm_s, warm_runs, _ = footnote_import(archives, sample, 5, warm_with=warm)
+        warm_runs = footnote_import(archives, sample, 5, warm_with=warm)
         store_floor, _, _ = measure(lambda: floor_store(sample_data, work), 5)
         catalog_floor, _, _ = measure(floor_catalog(work, sample_parsed, len(sample_data), claims_only=False), 5)
         sample_floor = floor_s + store_floor + catalog_floor
-        steps = "parse + store + catalog write" + (" + attach + verify" if IMPORT_HAS_VERIFY else "")
+
+        def index_note(runs: ImportRuns) -> str:
+            return f"; search index step {ms(statistics.median(runs.index_s))}" if runs.index_s else ""
+
         say(f"   parse_article                 {ms(parse_s):>9}   (median of {parse_repeat})   "
             f"floor read+re.sub {ms(floor_s)} -> {ratio(parse_s, floor_s)}")
-        say(f"   import_paths, fresh archive   {ms(import_s):>9}   median of 5: {', '.join(ms(t) for t in import_runs)}")
-        say(f"   import_paths, warm archive    {ms(warm_s):>9}   median of 5: {', '.join(ms(t) for t in warm_runs)}"
-            "   (a different small digest imported first)")
+        say(f"   import_paths, fresh archive   {ms(fresh.median):>9}   median of 5: "
+            f"{', '.join(ms(t) for t in fresh.runs)}{index_note(fresh)}")
+        say(f"   import_paths, warm archive    {ms(warm_runs.median):>9}   median of 5: "
+            f"{', '.join(ms(t) for t in warm_runs.runs)}{index_note(warm_runs)}  (a small digest imported first)")
         say(f"   floor: read+re.sub + write/fsync + raw sqlite rows = {ms(sample_floor)}"
-            f"  -> fresh {ratio(import_s, sample_floor)}, warm {ratio(warm_s, sample_floor)}")
-        say(f"   import_paths does: {steps}; Archive.open(create=True), not included: {ms(open_s)} median")
-        say(f"   result: {message}; {len(sample_parsed.claims)} claims, {len(sample_parsed.sources)} sources, "
+            f"  -> fresh {ratio(fresh.median, sample_floor)}, warm {ratio(warm_runs.median, sample_floor)}")
+        say(f"   Archive.open(create=True), not included above: {ms(open_s)} median")
+        say(f"   result: {fresh.message}; {len(sample_parsed.claims)} claims, {len(sample_parsed.sources)} sources, "
             f"{len(sample_parsed.sections)} sections, {len(sample_parsed.warnings)} warnings")
         results["sample"] = dict(
             path=str(sample), bytes=len(sample_data), claims=len(sample_parsed.claims),
-            warnings=len(sample_parsed.warnings), import_steps=steps, parse_s=parse_s, parse_floor_s=floor_s,
-            import_median_s=import_s, import_runs_s=import_runs, import_warm_median_s=warm_s,
-            import_warm_runs_s=warm_runs, import_floor_s=sample_floor, store_floor_s=store_floor,
+            warnings=len(sample_parsed.warnings), import_steps=IMPORT_STEPS, parse_s=parse_s, parse_floor_s=floor_s,
+            import_median_s=fresh.median, import_runs_s=fresh.runs, import_index_s=fresh.index_s,
+            import_warm_median_s=warm_runs.median, import_warm_runs_s=warm_runs.runs,
+            import_warm_index_s=warm_runs.index_s, import_floor_s=sample_floor, store_floor_s=store_floor,
             catalog_floor_s=catalog_floor, archive_open_median_s=open_s,
         )
         row("demo: parse", parse_s, "read + re.sub", floor_s)
-        row("demo: import, fresh archive (median 5)", import_s, "re.sub+fsync+sqlite", sample_floor)
-        row("demo: import, warm archive (median 5)", warm_s, "re.sub+fsync+sqlite", sample_floor)
+        row("demo: import, fresh archive (median 5)", fresh.median, "re.sub+fsync+sqlite", sample_floor)
+        row("demo: import, warm archive (median 5)", warm_runs.median, "re.sub+fsync+sqlite", sample_floor)
         row("demo: Archive.open(create=True)", open_s, "", None)
 
         # 2. generated 5 MB digest -------------------------------------------
@@ -711,9 +729,8 @@ def main() -> None:
             say(f"   NOTE: the generated digest gave {len(big_parsed.warnings)} warnings, "
                 f"first: {big_parsed.warnings[0]}")
         repeat = 3
-        big_peak: dict[str, float | None] = {}
         parse_big, floor_big, _ = measure_pair(lambda: parse_article(big_text, filename=big.name),
-                                               lambda: floor_parse(big), repeat, peak=big_peak)
+                                               lambda: floor_parse(big), repeat)
         read_s, _, _ = measure(big.read_bytes, repeat)
         sha_s, _, _ = measure(lambda: hashlib.sha256(big_data).hexdigest(), repeat)
         decode_s, _, _ = measure(lambda: big_data.decode("utf-8"), repeat)
@@ -721,51 +738,52 @@ def main() -> None:
         cat_claims, _, _ = measure(floor_catalog(work, big_parsed, size, claims_only=True), repeat)
         cat_all, _, _ = measure(floor_catalog(work, big_parsed, size, claims_only=False), repeat)
         import_floor = floor_big + sha_s + store_big + cat_all
-        import_repeat = 1 if quick else 3
-        import_big, import_big_runs, big_message = footnote_import(archives, big, import_repeat)
-        if IMPORT_HAS_VERIFY:
-            noverify_big, noverify_runs, _ = footnote_import(archives, big, import_repeat, verify=False)
-        else:
-            noverify_big, noverify_runs = import_big, import_big_runs
-        breakdown = import_breakdown(archives, big)
         say(f"   size {size:,} bytes ({mb:.2f} MB), {claims:,} claims, {citations:,} citations, "
             f"{len(big_parsed.sections):,} sections, {len(big_parsed.sources)} sources, "
             f"{len(big_parsed.warnings)} warnings (generated in {ms(gen_s)})")
-        say(f"   parse_article (text in memory)    {ms(parse_big):>9}  {mb / parse_big:6.2f} MB/s  "
+        say(f"   parse_article (text in memory)      {ms(parse_big):>9}  {mb / parse_big:6.2f} MB/s  "
             f"{claims / parse_big:8,.0f} claims/s   floor read+re.sub {ms(floor_big)} -> {ratio(parse_big, floor_big)}")
-        if big_peak.get("mb") is not None:
-            say(f"   memory: the resident set rose {big_peak['mb']:.0f} MB while parsing ({big_peak['mb'] / mb:.0f}x the input)")
-        say(f"   import_paths(verify=False)        {ms(noverify_big):>9}  {mb / noverify_big:6.2f} MB/s  "
-            f"{claims / noverify_big:8,.0f} claims/s   runs: {', '.join(ms(t) for t in noverify_runs)}"
-            f"{'' if IMPORT_HAS_VERIFY else '  (no verify option: same as below)'}")
-        say(f"   import_paths (default: {steps})")
-        say(f"                                     {ms(import_big):>9}  {mb / import_big:6.2f} MB/s  "
-            f"{claims / import_big:8,.0f} claims/s   runs: {', '.join(ms(t) for t in import_big_runs)}")
-        say(f"   floor of parse + store + catalog write: read+re.sub + sha256 + write/fsync + raw sqlite rows"
-            f" = {ms(import_floor)}")
-        say(f"      -> import_paths(verify=False) {ratio(noverify_big, import_floor)}, "
-            f"import_paths default {ratio(import_big, import_floor)}")
-        say(f"   result: {big_message}")
-        say("   step by step (one run, fresh archive)    Footnote   floor                       ratio")
+        # The core of the import, without verification and the search index: the brief's "full import".
+        core_options = {"verify": False} if IMPORT_HAS_VERIFY else {}
+        core = footnote_import(archives, big, 1 if quick else 3, index=False, **core_options)
+        core_label = "import_paths(" + ("verify=False" if IMPORT_HAS_VERIFY else "") + \
+            (", search index skipped" if IMPORT_HAS_INDEX else "") + ")"
+        say(f"   {core_label:<36}{ms(core.median):>9}  {mb / core.median:6.2f} MB/s  "
+            f"{claims / core.median:8,.0f} claims/s   runs: {', '.join(ms(t) for t in core.runs)}")
+        say(f"      = parse + store + catalog write{' + attach' if IMPORT_HAS_ATTACH else ''}; "
+            f"floor (read+re.sub + sha256 + write/fsync + raw sqlite rows) {ms(import_floor)} "
+            f"-> {ratio(core.median, import_floor)}")
+        full = footnote_import(archives, big, 1)  # one run: the search index step makes it long
+        index_s = sum(full.index_s) if full.index_s else None
+        say(f"   import_paths (default, 1 run)       {ms(full.median):>9}  {mb / full.median:6.2f} MB/s  "
+            f"{claims / full.median:8,.0f} claims/s   -> {ratio(full.median, import_floor)} the floor")
+        say(f"      = {IMPORT_STEPS}"
+            + (f"; of which the search index step {ms(index_s)} ({index_s / full.median:.0%}, "
+               f"{index_s / mb:.1f} s/MB)" if index_s is not None else ""))
+        say(f"   result: {full.message}")
+        breakdown = import_breakdown(archives, big)
+        if index_s is not None:
+            breakdown["search_index (from the default run)"] = index_s
+            breakdown["total"] += index_s
+        say("   step by step (one run, fresh archive)             Footnote   floor                      ratio")
         refs = dict(read=("read_bytes", read_s), sha256=("hashlib.sha256", sha_s), decode=("bytes.decode", decode_s),
                     parse=("read+re.sub", floor_big), file_store=("write+fsync", store_big),
                     catalog_write=("raw executemany", cat_all))
         for step, seconds in breakdown.items():
             ref_name, ref = refs.get(step, ("", None))
-            say(f"     {step:<18} {ms(seconds):>20}   {ref_name:<16} {ms(ref) if ref is not None else '':>9}"
+            say(f"     {step:<36} {ms(seconds):>12}   {ref_name:<16} {ms(ref) if ref is not None else '':>9}"
                 f"   {ratio(seconds, ref) if ref is not None else ''}")
         say(f"     (raw executemany of the {claims:,} claim rows alone: {ms(cat_claims)}; "
             f"catalog write / claims-only floor = {ratio(breakdown['catalog_write'], cat_claims)})")
         results["generated_5mb"] = dict(
             bytes=size, mb=mb, claims=claims, citations=citations, sections=len(big_parsed.sections),
             sources=len(big_parsed.sources), warnings=len(big_parsed.warnings), generate_s=gen_s,
-            parse_s=parse_big, parse_floor_s=floor_big, parse_peak_rss_rise_mb=big_peak.get("mb"),
+            parse_s=parse_big, parse_floor_s=floor_big,
             parse_mb_per_s=mb / parse_big, parse_claims_per_s=claims / parse_big,
-            import_steps=steps, import_median_s=import_big, import_runs_s=import_big_runs,
-            import_mb_per_s=mb / import_big, import_claims_per_s=claims / import_big,
-            import_no_verify_median_s=noverify_big if IMPORT_HAS_VERIFY else None,
-            import_no_verify_runs_s=noverify_runs if IMPORT_HAS_VERIFY else None,
-            import_no_verify_mb_per_s=mb / noverify_big, import_no_verify_claims_per_s=claims / noverify_big,
+            import_core=dict(what=core_label, median_s=core.median, runs_s=core.runs, mb_per_s=mb / core.median,
+                             claims_per_s=claims / core.median),
+            import_default=dict(what=IMPORT_STEPS, seconds=full.median, mb_per_s=mb / full.median,
+                                claims_per_s=claims / full.median, search_index_s=index_s),
             import_floor_s=import_floor,
             floors=dict(read_s=read_s, sha256_s=sha_s, decode_s=decode_s, write_fsync_s=store_big,
                         sqlite_claims_only_s=cat_claims, sqlite_all_rows_s=cat_all),
@@ -773,13 +791,15 @@ def main() -> None:
         )
         row(f"5 MB: parse ({mb / parse_big:.1f} MB/s, {claims / parse_big:,.0f} claims/s)", parse_big,
             "read + re.sub", floor_big)
-        row(f"5 MB: import, verify=False ({claims / noverify_big:,.0f} claims/s)", noverify_big,
-            "sum of floors", import_floor)
-        row(f"5 MB: import, default ({claims / import_big:,.0f} claims/s)", import_big, "sum of floors", import_floor)
+        row(f"5 MB: import core ({claims / core.median:,.0f} claims/s)", core.median, "sum of floors", import_floor)
+        row(f"5 MB: import_paths default ({claims / full.median:,.0f} claims/s)", full.median, "sum of floors",
+            import_floor)
         row("5 MB: file store", breakdown["file_store"], "write + fsync", store_big)
         row(f"5 MB: catalog write ({claims:,} claims)", breakdown["catalog_write"], "raw executemany", cat_all)
         if "verify" in breakdown:
             row("5 MB: verify (no documents attached)", breakdown["verify"], "", None)
+        if index_s is not None:
+            row("5 MB: search index step", index_s, "", None)
 
         # 3. scaling ------------------------------------------------------------
         lap("2_generated_5mb")
@@ -801,25 +821,20 @@ def main() -> None:
         if not quick:
             cases.append(("clean 50 MB", lambda: build_digest(body, 50 * MB, args.seed), 1))
         say(f"   {'input':<30} {'MB':>6} {'claims':>8} {'warn':>6} {'parse':>9} {'ms/MB':>7} "
-            f"{'floor ms/MB':>11} {'ratio':>6} {'RSS rise':>9}")
+            f"{'floor ms/MB':>11} {'ratio':>6}")
         scaling = []
         for label, make, reps in cases:
             text = make()
             path = inputs / "scaling.txt"
             path.write_text(text, encoding="utf-8")
             size_mb = path.stat().st_size / MB
-            case_peak: dict[str, float | None] = {}
-            seconds, floor, parsed = measure_pair(lambda: parse_article(text), lambda: floor_parse(path), reps,
-                                                  peak=case_peak)
-            rise = case_peak.get("mb")
+            seconds, floor, parsed = measure_pair(lambda: parse_article(text), lambda: floor_parse(path), reps)
             per_mb = seconds * 1000 / size_mb
             floor_per_mb = floor * 1000 / size_mb
             say(f"   {label:<30} {size_mb:6.2f} {len(parsed.claims):8,} {len(parsed.warnings):6,} {ms(seconds):>9} "
-                f"{per_mb:7.1f} {floor_per_mb:11.1f} {ratio(seconds, floor):>6} "
-                f"{f'{rise:.0f} MB' if rise is not None else '-':>9}")
+                f"{per_mb:7.1f} {floor_per_mb:11.1f} {ratio(seconds, floor):>6}")
             scaling.append(dict(input=label, mb=size_mb, claims=len(parsed.claims), warnings=len(parsed.warnings),
-                                parse_s=seconds, ms_per_mb=per_mb, floor_s=floor, floor_ms_per_mb=floor_per_mb,
-                                parse_rss_rise_mb=rise))
+                                parse_s=seconds, ms_per_mb=per_mb, floor_s=floor, floor_ms_per_mb=floor_per_mb))
             table.append((f"scale: {label}", f"{per_mb:.0f} ms/MB", "re.sub", f"{floor_per_mb:.0f} ms/MB",
                           ratio(seconds, floor)))
             del text, parsed
@@ -840,10 +855,12 @@ def main() -> None:
         clean_path.write_text(build_digest(body, 2 * MB, args.seed), encoding="utf-8")
         warn_path = inputs / "unclosed-10k.txt"
         warn_path.write_text(build_digest(body, 2 * MB, args.seed, unclosed=10_000), encoding="utf-8")
-        clean_import, _, _ = footnote_import(archives, clean_path, 1)
-        warn_import, _, warn_message = footnote_import(archives, warn_path, 1)
-        say(f"   import_paths of 'clean 2 MB': {ms(clean_import)}; of '10k unclosed, spread, 2 MB': "
-            f"{ms(warn_import)} -> {ratio(warn_import, clean_import)} ({warn_message.split(': ', 1)[-1]})")
+        clean_run = footnote_import(archives, clean_path, 1, index=False)
+        warn_run = footnote_import(archives, warn_path, 1, index=False)
+        clean_import, warn_import = clean_run.median, warn_run.median
+        say(f"   import_paths{' (search index skipped)' if IMPORT_HAS_INDEX else ''} of 'clean 2 MB': "
+            f"{ms(clean_import)}; of '10k unclosed, spread, 2 MB': {ms(warn_import)} -> "
+            f"{ratio(warn_import, clean_import)} ({warn_run.message.split(': ', 1)[-1]})")
         results["import_clean_2mb_s"] = clean_import
         results["import_10k_unclosed_2mb_s"] = warn_import
         row("import 2 MB + 10k unclosed (10k warnings)", warn_import, "same 2 MB clean", clean_import)

@@ -43,6 +43,10 @@ def test_every_hostile_file_ends_in_the_archive_with_a_specific_reason(archive) 
     assert "damaged: " in by_name["qpdf__bad-encryption-length.pdf"].message
     assert "no text layer" in by_name["pdfminer__pdf-with-jbig2.pdf"].message
     assert by_name["pdfminer__zen_of_python_corrupted.pdf"].outcome is Outcome.IMPORTED  # what can be read is
+    assert "loops back on itself" in by_name["qpdf__issue-120.pdf"].message  # page-tree loop
+    assert "damaged: PSEOF" in by_name["qpdf__issue-143.pdf"].message  # pdfminer names what PDFium would not
+    recovered = by_name["qpdf__issue-99b.pdf"]  # PDFium gives up; pdfminer reads its one word
+    assert recovered.outcome is Outcome.IMPORTED and "recovered with pdfminer" in recovered.warnings[0]
     with archive.session() as session:
         assert len(session.exec(select(Document)).all()) == len(files)
 

@@ -30,16 +30,24 @@ _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\
 
 def extract_pdf(path: Path, password: str | None = None,
                 pages: tuple[int, int] | None = None) -> ExtractedDocument:
-    """Extract the whole PDF, or only pages ``first:last`` (0-based) as one chunk of a larger job."""
+    """Extract the whole PDF, or only pages ``first:last`` (0-based) as one chunk of a larger job.
+
+    When PDFium cannot open a file (other than for a password) or finds no text
+    in it, pdfminer (through pdfplumber) gives a second opinion: it recovers text
+    from some damaged files, and otherwise names the damage more precisely.
+    """
     try:
         document = pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as error:
-        return _open_failed(path, error, password)
+        failed = _open_failed(path, error, password)
+        return failed if failed.status is Extraction.PASSWORD else _second_opinion(path, password, failed)
     try:
         first, last = pages or (0, len(document))
         result = _extract(document, path, first, min(last, len(document)))
         if pages is None:
             _finish(result, len(document))
+            if result.status is Extraction.NO_TEXT and len(document):
+                return _second_opinion(path, password, result)
         return result
     finally:
         document.close()
@@ -297,3 +305,95 @@ def _pdf_date(value: str | None) -> datetime | None:
         offset = timedelta(hours=int(tz_hour), minutes=int(tz_minute or 0))
         moment = moment - offset if sign == "+" else moment + offset
     return moment.replace(tzinfo=timezone.utc).replace(tzinfo=None)
+
+
+def _second_opinion(path: Path, password: str | None, first: ExtractedDocument) -> ExtractedDocument:
+    """Try pdfminer on a file PDFium could not read; keep PDFium's verdict when it fails too.
+
+    When pdfminer fails as well, its error names the damage (PDFium only says
+    "data format error"); a file PDFium opened without finding text that pdfminer
+    cannot decode is damaged rather than scanned.
+    """
+    if first.status is Extraction.DAMAGED and not first.detail.startswith("not a readable PDF"):
+        return first  # PDFium's verdict is already specific (an empty file, broken encryption settings)
+    try:
+        recovered = extract_with_pdfminer(path, password)
+    except Exception as error:  # pdfminer wraps its errors; the original says what is wrong
+        cause = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+        if isinstance(cause, RecursionError):
+            detail = "its structure loops back on itself (cross-reference or page-tree loop)"
+        else:
+            message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+            message = re.split(r":?\s*[\[<]", message, maxsplit=1)[0][:120]  # drop dumps of raw PDF objects
+            detail = f"{type(cause).__name__}" + (f": {message}" if message else "")
+        first.status, first.detail = Extraction.DAMAGED, detail
+        return first
+    except RecursionError:
+        first.status, first.detail = Extraction.DAMAGED, "its structure loops back on itself"
+        return first
+    if not recovered.text.strip():
+        return first
+    recovered.status = Extraction.PARTIAL
+    recovered.detail = "PDFium could not read it; the text was recovered with pdfminer"
+    return recovered
+
+
+def extract_with_pdfminer(path: Path, password: str | None = None) -> ExtractedDocument:
+    """pdfplumber's words, in the same page model as the PDFium path."""
+    import pdfplumber
+
+    result = ExtractedDocument(kind=Kind.PDF, title=path.stem)
+    pieces: list[str] = []
+    length = 0
+    with pdfplumber.open(str(path), password=password or "") as pdf:
+        metadata = {k: v for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
+        first_lines: list[Line] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                words = page.extract_words(use_text_flow=True, keep_blank_chars=False)
+            finally:
+                page.close()
+            lines = _lines_from_words(words)
+            if number == 1:
+                first_lines = lines
+            text, boxes = page_text(reading_order(lines))
+            if text and pieces and length:
+                separator = _separator(pieces[-1])
+                pieces.append(separator)
+                length += len(separator)
+            result.pages.append(ExtractedPage(number, float(page.width), float(page.height), length,
+                                              length + len(text), pack(boxes)))
+            pieces.append(text)
+            length += len(text)
+        result.text = "".join(pieces)
+        result.title = _title(metadata.get("Title"), first_lines) or path.stem
+        result.author = _clean(metadata.get("Author"))
+        result.published = _pdf_date(metadata.get("CreationDate"))
+        _finish(result, len(pdf.pages))
+    return result
+
+
+def _lines_from_words(words: list[dict]) -> list[Line]:
+    """Group pdfplumber's words (flow order) into lines: a new line where the baseline moves."""
+    lines: list[Line] = []
+    current: list[dict] = []
+    for word in words:
+        if current and abs(word["top"] - current[-1]["top"]) > 0.5 * (current[-1]["bottom"] - current[-1]["top"]):
+            lines.append(_line(current))
+            current = []
+        current.append(word)
+    if current:
+        lines.append(_line(current))
+    return lines
+
+
+def _line(words: list[dict]) -> Line:
+    text, spans = "", []
+    for word in words:
+        if text:
+            text += " "
+        spans.append((len(text), len(text) + len(word["text"]),
+                      (float(word["x0"]), float(word["top"]), float(word["x1"]), float(word["bottom"]))))
+        text += word["text"]
+    size = max(float(word["bottom"]) - float(word["top"]) for word in words)
+    return Line(text, spans, size)
