@@ -255,6 +255,8 @@ def _extract_sources(archive: Archive, sources: list[_PendingSource], report: Im
 def _write_source(archive: Archive, source: _PendingSource, extracted: ExtractedDocument,
                   written: list[tuple[str, bool]]) -> FileResult:
     media_type = MEDIA_TYPES.get(source.kind, "application/octet-stream")
+    if extracted.title == source.sha256:  # extracted from the stored copy: its name is its hash
+        extracted.title = source.path.stem
     try:
         with archive.session() as session:
             document_id = write_document(session, extracted, sha256=source.sha256, size=source.size,

@@ -54,11 +54,13 @@ def extract_pdf(path: Path, password: str | None = None,
 
 
 def count_pages(path: Path, password: str | None = None) -> int | ExtractedDocument:
-    """The page count, or the failed extraction when the PDF cannot be opened."""
+    """The page count; the failed extraction when the PDF needs a password; 0 when PDFium cannot
+    open it (the full extraction then asks pdfminer for a second opinion)."""
     try:
         document = pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as error:
-        return _open_failed(path, error, password)
+        failed = _open_failed(path, error, password)
+        return failed if failed.status is Extraction.PASSWORD else 0
     try:
         return len(document)
     finally:
