@@ -236,3 +236,22 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Collection(SQLModel, table=True):
+    """A named set of articles and documents, the unit users curate and exchange."""
+
+    __tablename__ = "collection"
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    name: str = Field(sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=clock.now)
+
+
+class CollectionItem(SQLModel, table=True):
+    __tablename__ = "collection_item"
+
+    collection_id: str = Field(foreign_key="collection.id", primary_key=True, ondelete="CASCADE")
+    item_id: str = Field(primary_key=True, index=True)
+    item_type: str  # "article" | "document"
+    added_at: datetime = Field(default_factory=clock.now)

@@ -198,10 +198,27 @@ CREATE TABLE meta (
 )
 """
 
+V4_SQL = """
+CREATE TABLE collection (
+    id VARCHAR NOT NULL PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE,
+    created_at DATETIME NOT NULL
+);
+CREATE TABLE collection_item (
+    collection_id VARCHAR NOT NULL REFERENCES collection (id) ON DELETE CASCADE,
+    item_id VARCHAR NOT NULL,
+    item_type VARCHAR NOT NULL,
+    added_at DATETIME NOT NULL,
+    PRIMARY KEY (collection_id, item_id)
+);
+CREATE INDEX ix_collection_item_item_id ON collection_item (item_id)
+"""
+
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog of files, articles, sources, claims and citations", _script(V1_SQL)),
     Step(2, "source documents, pages, passages, links; sources attach to documents", _script(V2_SQL)),
     Step(3, "notes and tags on claims; a key-value table for archive settings", _script(V3_SQL)),
+    Step(4, "collections of articles and documents", _script(V4_SQL)),
 )
 
 CURRENT_VERSION = STEPS[-1].version
