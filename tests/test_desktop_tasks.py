@@ -1,0 +1,50 @@
+"""The task runner: work off the UI thread, in order, with progress, cancel and errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import desktop  # noqa: F401  (guards PySide6 on CPython 3.11)
+from archive.errors import Cancelled, FootnoteError
+from archive.progress import Progress
+from desktop.task_status import TaskStatus
+from desktop.tasks import TaskRunner
+
+
+def test_tasks_run_off_the_ui_thread_in_order(qtbot) -> None:
+    runner = TaskRunner()
+    ui_thread = threading.get_ident()
+    seen: list[tuple[str, bool]] = []
+    results: list[object] = []
+    for name in "abc":
+        runner.submit(name, lambda progress, token, name=name: seen.append((name, threading.get_ident() != ui_thread))
+                      or name.upper(), on_done=results.append)
+    assert runner.wait(10)
+    assert seen == [("a", True), ("b", True), ("c", True)] and results == ["A", "B", "C"]
+    runner.shutdown()
+
+
+def test_progress_cancel_and_errors_reach_the_status_bar(qtbot) -> None:
+    runner = TaskRunner()
+    status = TaskStatus(runner)
+    qtbot.addWidget(status)
+    errors: list[BaseException] = []
+
+    def slow(progress, token):
+        for step in range(100):
+            progress(Progress(step, 100, f"file {step}"))
+            token.raise_if_cancelled()
+            time.sleep(0.01)
+
+    task = runner.submit("Importing", slow, on_error=errors.append)
+    qtbot.waitUntil(lambda: status.bar.maximum() == 100 and status.bar.value() > 2, timeout=5000)
+    assert status.isVisible() and status.label.text().startswith("Importing: file")
+    status.cancel_button.click()
+    assert runner.wait(10)
+    assert isinstance(task.error, Cancelled) and isinstance(errors[0], Cancelled)
+    failing = runner.submit("Verifying", lambda p, t: (_ for _ in ()).throw(FootnoteError("no sources")),
+                            on_error=errors.append)
+    assert runner.wait(10) and str(failing.error) == "no sources"
+    assert not status.isVisible()
+    runner.shutdown()
