@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="import articles and source documents (files or folders)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files or folders to import")
-    p.add_argument("--as", dest="as_role", choices=[r.value for r in Role],
+    p.add_argument("--as", dest="as_role", choices=[Role.ARTICLE.value, Role.SOURCE.value],
                    help="import web pages and text files as this (default: digests, text and Markdown are "
                         "articles; PDFs and web pages are sources)")
     p.add_argument("--password", help="password for encrypted PDFs")
@@ -91,6 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("reindex", help="rebuild the search index from the catalog")
     p.set_defaults(run=cmd_reindex)
+
+    p = commands.add_parser("export", help="export articles with their documents and annotations as a bundle")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("article", nargs="?", metavar="ARTICLE", help="an article id or a unique prefix of one")
+    which.add_argument("--collection", metavar="NAME", help="a collection, by name or id")
+    which.add_argument("--all", action="store_true", help="the whole archive")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.zip")
+    p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("export-pdf", help="a copy of a source PDF with its linked passages highlighted")
+    p.add_argument("document", metavar="DOCUMENT", help="a document id or a unique prefix of one")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_export_pdf)
+
+    p = commands.add_parser("settings", help="show or change archive settings (organization, user)")
+    p.add_argument("key", nargs="?", choices=["organization", "user"])
+    p.add_argument("value", nargs="?")
+    p.set_defaults(run=cmd_settings)
 
     p = commands.add_parser("gui", help="start the desktop application (the default)")
     p.set_defaults(run=cmd_gui)
@@ -260,6 +278,50 @@ def cmd_reindex(args: argparse.Namespace, root: Path) -> int:
     with Archive.open(root) as archive:
         count = archive.search_index.rebuild(archive, progress=_progress_printer(sys.stderr))
     print(f"search index rebuilt: {count} records")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, root: Path) -> int:
+    from archive.bundles.export import export_bundle
+    from archive.collections import find_collection
+
+    if args.output.suffix.lower() != ".zip":
+        raise FootnoteError("the bundle file must end in .zip")
+    with Archive.open(root, read_only=True) as archive:
+        with archive.session() as session:
+            article = find_article(session, args.article).id if args.article else None
+            collection = find_collection(session, args.collection).id if args.collection else None
+        report = export_bundle(archive, args.output, articles=[article] if article else [], collection=collection,
+                               everything=args.all, progress=_progress_printer(sys.stderr))
+    print(f"exported {report.articles} article(s), {report.documents} document(s), {report.claims} claim(s), "
+          f"{report.links} link(s) to {report.path} ({report.size / 1024:.0f} KB)")
+    return EXIT_OK
+
+
+def cmd_export_pdf(args: argparse.Namespace, root: Path) -> int:
+    from archive.bundles.pdfannot import export_annotated_pdf
+
+    with Archive.open(root, read_only=True) as archive:
+        with archive.session() as session:
+            document = find_document(session, args.document)
+        count = export_annotated_pdf(archive, document.id, args.output)
+    print(f"wrote {args.output} with {count} highlight(s)")
+    return EXIT_OK
+
+
+SETTING_KEYS = {"organization": "source_organization", "user": "user_name"}
+
+
+def cmd_settings(args: argparse.Namespace, root: Path) -> int:
+    from archive.bundles.export import set_setting, setting
+
+    if args.key and args.value is not None:
+        with Archive.open(root, create=True) as archive:
+            set_setting(archive, SETTING_KEYS[args.key], args.value)
+    with Archive.open(root, read_only=True) as archive:
+        for name, key in SETTING_KEYS.items():
+            if args.key in (None, name):
+                print(f"{name}: {setting(archive, key) or '(not set)'}")
     return EXIT_OK
 
 

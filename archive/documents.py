@@ -20,8 +20,11 @@ READABLE = {Extraction.OK.value, Extraction.PARTIAL.value}
 
 
 def write_document(session: Session, extracted: ExtractedDocument, *, sha256: str, size: int, media_type: str,
-                   name: str, document_id: str | None = None) -> str:
-    """Insert (or, with ``document_id``, replace the extraction of) a document, in the caller's transaction."""
+                   name: str, document_id: str | None = None, new_document_id: str | None = None) -> str:
+    """Insert (or, with ``document_id``, replace the extraction of) a document, in the caller's transaction.
+
+    ``new_document_id`` gives a new document a known id (a bundle's), instead of a fresh one.
+    """
     now = clock.now()
     if session.get(StoredFile, sha256) is None:
         session.add(StoredFile(sha256=sha256, size=size, media_type=media_type, original_name=name, added_at=now))
@@ -31,7 +34,7 @@ def write_document(session: Session, extracted: ExtractedDocument, *, sha256: st
                   page_count=len(extracted.pages), status=extracted.status.value, status_detail=extracted.detail,
                   text=extracted.text, extracted_at=now)
     if document_id is None:
-        document_id = new_id()
+        document_id = new_document_id or new_id()
         session.add(Document(id=document_id, file_sha256=sha256, imported_at=now, **fields))
         session.flush()
     else:

@@ -61,6 +61,7 @@ class Outcome(StrEnum):
 class Role(StrEnum):
     ARTICLE = "article"
     SOURCE = "source"
+    BUNDLE = "bundle"  # a .zip made by footnote export
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class ImportReport:
     attached: list[Attachment] = field(default_factory=list)
     ambiguous: list[Ambiguity] = field(default_factory=list)
     verification: VerifyReport | None = None
+    bundles: list = field(default_factory=list)  # MergeReport of each bundle imported
     cancelled: bool = False
 
     def of(self, outcome: Outcome) -> list[FileResult]:
@@ -113,7 +115,7 @@ def classify(path: Path, as_role: Role | None = None) -> tuple[Role, Kind]:
     kind = SUFFIX_KINDS.get(suffix)
     if kind is None:
         if suffix == ".zip":
-            raise ImportFailed(f"{path.name}: bundles cannot be imported yet")
+            return Role.BUNDLE, Kind.TEXT
         if suffix:
             raise ImportFailed(f"{path.name}: files of type {path.suffix} are not supported "
                                "(Footnote imports .txt, .md, .pdf and .html)")
@@ -165,6 +167,11 @@ def import_paths(
             break
         try:
             role, kind = classify(path, as_role)
+            if role is Role.BUNDLE:
+                result = _import_bundle(archive, path, report, progress, cancel)
+                report.results.append(result)
+                done += 1
+                continue
             if role is Role.SOURCE:
                 pending = _prepare_source(archive, path, kind, password)
                 if isinstance(pending, FileResult):
@@ -276,6 +283,19 @@ def _write_source(archive: Archive, source: _PendingSource, extracted: Extracted
         return FileResult(source.path, Outcome.IMPORTED, message, warnings=warnings, document_id=document_id)
     return FileResult(source.path, Outcome.KEPT, f"{title} kept without text: {extracted.reason}",
                       document_id=document_id)
+
+
+def _import_bundle(archive: Archive, path: Path, report: ImportReport, progress: ProgressFn,
+                   cancel: CancelToken | None) -> FileResult:
+    from archive.bundles.merge import import_bundle
+
+    try:
+        merged = import_bundle(archive, path, progress=progress, cancel=cancel)
+    except FootnoteError as error:
+        return FileResult(path, Outcome.FAILED, str(error))
+    report.bundles.append(merged)
+    return FileResult(path, Outcome.IMPORTED, f"bundle {merged.bundle_id[:8]}: {merged.summary()}",
+                      warnings=tuple(merged.conflicts))
 
 
 def _articles_citing(session, document_ids: list[str]) -> list[str]:

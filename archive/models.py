@@ -255,3 +255,16 @@ class CollectionItem(SQLModel, table=True):
     item_id: str = Field(primary_key=True, index=True)
     item_type: str  # "article" | "document"
     added_at: datetime = Field(default_factory=clock.now)
+
+
+class AnnotationHistory(SQLModel, table=True):
+    """An earlier version of a claim or link, kept when a merge replaced it with a newer one."""
+
+    __tablename__ = "annotation_history"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_type: str  # "claim" | "link"
+    item_id: str = Field(index=True)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reason: str
+    recorded_at: datetime = Field(default_factory=clock.now)

@@ -214,11 +214,24 @@ CREATE TABLE collection_item (
 CREATE INDEX ix_collection_item_item_id ON collection_item (item_id)
 """
 
+V5_SQL = """
+CREATE TABLE annotation_history (
+    id INTEGER NOT NULL PRIMARY KEY,
+    item_type VARCHAR NOT NULL,
+    item_id VARCHAR NOT NULL,
+    data JSON NOT NULL,
+    reason VARCHAR NOT NULL,
+    recorded_at DATETIME NOT NULL
+);
+CREATE INDEX ix_annotation_history_item_id ON annotation_history (item_id)
+"""
+
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog of files, articles, sources, claims and citations", _script(V1_SQL)),
     Step(2, "source documents, pages, passages, links; sources attach to documents", _script(V2_SQL)),
     Step(3, "notes and tags on claims; a key-value table for archive settings", _script(V3_SQL)),
     Step(4, "collections of articles and documents", _script(V4_SQL)),
+    Step(5, "history of annotations replaced when bundles merge", _script(V5_SQL)),
 )
 
 CURRENT_VERSION = STEPS[-1].version

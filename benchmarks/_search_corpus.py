@@ -26,6 +26,7 @@ import bisect
 import hashlib
 import itertools
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -160,19 +161,31 @@ CATEGORIES = ["defense-government", "economy", "technology", "science", "health"
 STATUSES = ["verified"] * 50 + ["partial"] * 15 + ["not_found"] * 10 + ["no_source"] * 25
 TAGS = ["followup", "budget", "disputed-figure", "check-quote", "key", "background", "timeline", "legal"]
 
-_ONSETS = ["b", "br", "c", "ch", "cl", "cr", "d", "dr", "f", "fl", "fr", "g", "gl", "gr", "h", "j", "k", "l",
-           "m", "n", "p", "pl", "pr", "qu", "r", "s", "sc", "sh", "sl", "sp", "st", "str", "t", "th", "tr",
-           "v", "w", "z", ""]
-_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "io", "ou", "y"]
-_CODAS = ["", "", "", "n", "r", "l", "s", "t", "m", "nd", "nt", "rk", "st", "ck", "x", "ng", "rt"]
+_ONSETS = ["b", "br", "c", "ch", "cl", "cr", "d", "dr", "f", "fl", "fr", "g", "gr", "h", "j", "k", "l", "m",
+           "n", "p", "pl", "pr", "r", "s", "sh", "sp", "st", "t", "th", "tr", "v", "w", ""]
+_VOWELS = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ai", "ea", "ou"]
+_CODAS = ["", "", "", "", "n", "r", "l", "s", "t", "m", "nd", "nt", "st", "ck"]
+# Suffixes of the made-up tail, with English-like shares, so that stemming folds word forms together.
+_SUFFIXES = {"": 36, "s": 20, "ed": 8, "ing": 8, "er": 5, "ers": 3, "ation": 4, "al": 3, "ly": 3, "ment": 3,
+             "ity": 2, "ive": 2, "ness": 1, "ist": 1, "ism": 1}
 
 
 def _made_up_words(rng: random.Random, count: int, taken: set[str]) -> list[str]:
+    """Pronounceable made-up words (``"brastonal"``, ``"trelvings"``): stems of 2–3 syllables plus a suffix."""
+    suffixes, weights = list(_SUFFIXES), list(_SUFFIXES.values())
+    stems: list[str] = []
     words: list[str] = []
     while len(words) < count:
-        syllables = rng.choice((2, 2, 3, 3, 3, 4))
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
-        if 4 <= len(word) <= 14 and word not in taken:
+        if not stems or rng.random() < 0.45:
+            stem = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                           for _ in range(rng.choice((2, 2, 2, 3))))
+            if not 4 <= len(stem) <= 10:
+                continue
+            stems.append(stem)
+        else:
+            stem = stems[rng.randrange(max(0, len(stems) - 2000), len(stems))]  # forms of a recent stem
+        word = stem + rng.choices(suffixes, weights)[0]
+        if word not in taken:
             taken.add(word)
             words.append(word)
     return words
@@ -192,8 +205,9 @@ class Stats:
     document_chars: int = 0
     article_chars: int = 0
     claim_chars: int = 0
+    text_bytes: int = 0  # UTF-8 bytes of the documents' and articles' texts
     words: int = 0
-    counts: dict[str, int] = field(default_factory=dict)  # content word -> occurrences
+    counts: Counter = field(default_factory=Counter)  # word -> occurrences (names and numbers aside)
     document_titles: list[str] = field(default_factory=list)
     source_titles: list[str] = field(default_factory=list)  # source entries' titles (for source: queries)
     sample_sentences: list[str] = field(default_factory=list)  # for phrase queries
@@ -207,6 +221,8 @@ class Stats:
 class TextMaker:
     """Sentences of Zipf-distributed English-like words, names and numbers."""
 
+    FUNCTION_SHARE = 0.47  # of the words drawn from the vocabulary
+
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         head = list(dict.fromkeys(w.lower() for w in CONTENT_HEAD if w.lower() not in FUNCTION_WORDS))
@@ -214,9 +230,15 @@ class TextMaker:
         self.content = head + _made_up_words(rng, VOCABULARY - len(head), taken)
         self.content_cum = list(itertools.accumulate(1.0 / (r + ZIPF_Q) ** ZIPF_S
                                                      for r in range(1, len(self.content) + 1)))
-        self.function = list(FUNCTION_WORDS)
-        self.function_cum = list(itertools.accumulate(FUNCTION_WORDS.values()))
-        self.counts: dict[str, int] = {}
+        # One distribution over function and content words: one ``choices`` call per sentence.
+        function_total = sum(FUNCTION_WORDS.values())
+        content_total = self.content_cum[-1]
+        weights = [w / function_total * self.FUNCTION_SHARE for w in FUNCTION_WORDS.values()]
+        weights += [1.0 / (r + ZIPF_Q) ** ZIPF_S / content_total * (1 - self.FUNCTION_SHARE)
+                    for r in range(1, len(self.content) + 1)]
+        self.vocabulary = list(FUNCTION_WORDS) + self.content
+        self.cum = list(itertools.accumulate(weights))
+        self.counts: Counter[str] = Counter()
         self.words = 0
 
     def word(self) -> str:
@@ -242,41 +264,31 @@ class TextMaker:
         return f"{rng.choice(MONTHS)} {rng.randint(1, 28)}"
 
     def sentence(self, low: int = 25, high: int = 35) -> str:
+        """A sentence of ``low``–``high`` words: vocabulary words, and now and then a name, an
+        organisation or a number (each counts its words), a comma, a question mark."""
         rng = self.rng
         length = rng.randint(low, high)
-        functions = rng.choices(self.function, cum_weights=self.function_cum, k=length)
-        contents = rng.choices(self.content, cum_weights=self.content_cum, k=length)
-        counts = self.counts
-        out: list[str] = []
-        n = 0
-        while n < length:
+        extras: list[str] = []
+        while rng.random() < 0.55:
             roll = rng.random()
             if roll < 0.45:
-                out.append(functions[n])
-                n += 1
-            elif roll < 0.935:
-                word = contents[n]
-                counts[word] = counts.get(word, 0) + 1
-                out.append(word)
-                n += 1
-            elif roll < 0.96:
-                name = self.person()
-                out.append(name)
-                n += name.count(" ") + 1
-            elif roll < 0.975:
-                org = rng.choice(ORGS) if rng.random() < 0.6 else rng.choice(COMPANIES)
-                out.append(org)
-                n += org.count(" ") + 1
+                extras.append(self.person())
+            elif roll < 0.65:
+                extras.append(rng.choice(ORGS) if rng.random() < 0.6 else rng.choice(COMPANIES))
             else:
-                value = self.number()
-                out.append(value)
-                n += value.count(" ") + 1
-            if rng.random() < 0.04 and n < length - 2:
-                out[-1] += ","
-        self.words += n
-        first = out[0]
-        out[0] = first[:1].upper() + first[1:]
-        return " ".join(out) + ("?" if rng.random() < 0.02 else ".")
+                extras.append(self.number())
+        taken = sum(e.count(" ") + 1 for e in extras)
+        words = rng.choices(self.vocabulary, cum_weights=self.cum, k=max(4, length - taken))
+        self.counts.update(words)
+        for extra in extras:
+            words.insert(rng.randrange(len(words) + 1), extra)
+        if rng.random() < 0.5:
+            i = rng.randrange(2, len(words) - 2)
+            words[i] += ","
+        self.words += len(words) + taken - len(extras)
+        first = words[0]
+        words[0] = first[:1].upper() + first[1:]
+        return " ".join(words) + ("?" if rng.random() < 0.02 else ".")
 
     def title(self, low: int = 4, high: int = 9) -> str:
         words = [self.word() for _ in range(self.rng.randint(low, high))]
@@ -370,6 +382,7 @@ def populate(archive, *, passages: int, pages: int, documents: int, articles: in
                                                   start=page_start, end=offset, words=b""))
             text = "".join(pieces)
             stats.document_chars += len(text)
+            stats.text_bytes += len(text.encode())
             stats.pages += doc_sizes[d]
             stats.passages += position
             when = base - timedelta(days=rng.randint(0, 3650))
@@ -439,6 +452,7 @@ def _article(rng: random.Random, maker: TextMaker, stats: Stats, pending: dict, 
             offset += len(sentence)
     text = "".join(parts)
     stats.article_chars += len(text)
+    stats.text_bytes += len(text.encode())
     now = stamp
     for position, (claim_text, start) in enumerate(claims):
         claim_id = _id(rng)

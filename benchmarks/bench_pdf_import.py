@@ -2,20 +2,25 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_pdf_import.py [--quick] [--runs N] [--pages N] [--memory-pages N]
+    .venv/bin/python benchmarks/bench_pdf_import.py [--quick] [--runs N] [--pages N] [--report-pages N]
+                                                    [--memory-pages N] [--memory-pool]
 
-Sets of PDFs (each measured with every tool in the same run, so ratios hold on a noisy machine):
+Sets of PDFs:
 
 * ``real``: ``/work/shared/corpus/real/*.pdf`` (skipped with a message when absent);
-* ``synthetic``: ``tests/pdf_factory.make_many_pages_pdf`` (one Helvetica size, one column, one text
-  object per page: the easiest case for any extractor);
-* ``report``: a report-like PDF laid out by ReportLab's platypus (two justified columns, Times with italic
-  and bold runs, headings in three sizes, Courier figures, running header/footer; see ``_common``).
+* ``synthetic``: ``tests/pdf_factory.make_many_pages_pdf``, 300 pages (one Helvetica size, one column,
+  one text object per page: the easiest case for any extractor);
+* ``report``: a report-like PDF laid out by ReportLab's platypus, 150 pages (two justified columns,
+  Times with italic and bold runs, headings in three sizes, Courier figures, running header/footer; see
+  ``_common.make_realistic_pdf``).  Generated PDFs are cached in ``benchmarks/out/pdfs/``.
 
-For each set, median of ``--runs`` (3) runs:
+For each set, ``--runs`` (3) rounds, each round running every variant once (so that every variant of a
+round sees about the same load on a noisy machine); medians per variant, and the median over rounds of
+the ratio to pdftotext's time in the same round.  CPU seconds (this process plus its reaped children)
+are reported too: pages per CPU-second hardly depend on the machine's load.
 
 * ``pdftotext``: one process per file, text to /dev/null (the reference);
-* ``import``: ``import_paths(archive, [files], verify=False)`` into a fresh archive per run: hashing,
+* ``import``: ``import_paths(archive, files, verify=False)`` into a fresh archive per run: hashing,
   the file store, a new ``ExtractionPool`` (worker spawn included), sandboxed extraction with word boxes,
   sentence passages, and the catalog write (timed apart by wrapping ``importing._write_source``);
 * ``import, pool of 2`` (sets of fewer files than workers): the same, given a new ``ExtractionPool(2)``.
@@ -31,20 +36,22 @@ Also: the start-up of an ``ExtractionPool(2)`` (spawn and imports, until both wo
 generated sets, where one core's time goes (cProfile of ``extract_pdf`` on the first 100 pages,
 cumulative time of each step); for every set, a cProfile of the catalog write of the extracted
 documents; and peak memory of importing a generated 1,000-page PDF in a child process run under
-``/usr/bin/time -v`` (as ``import_paths`` does it, and with a pool of 2): the child reports its own
-peak (``RUSAGE_SELF``) and the largest of its reaped workers (``RUSAGE_CHILDREN``).  Figures are printed and written to
-``benchmarks/out/pdf_import.json``.
+``/usr/bin/time -v`` (as ``import_paths`` does it; with ``--memory-pool`` also with a pool of 2): the
+child reports its own peak (``RUSAGE_SELF``) and the largest of its reaped workers
+(``RUSAGE_CHILDREN``).  Figures are printed and written to ``benchmarks/out/pdf_import.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import os
 import pstats
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -170,49 +177,84 @@ def text_only(files: list[Path]) -> None:
             document.close()
 
 
+def cpu_now() -> float:
+    """CPU seconds (user + system) of this process and of its children reaped so far."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure_set(name: str, files: list[Path], runs: int) -> dict[str, Any]:
+    """Every variant once per round, ``runs`` rounds (so each round sees about the same machine load);
+    medians per variant, and the median of the per-round ratios to pdftotext."""
     from archive.extract.sandbox import ExtractionPool
 
     pages = sum(page_count(path) for path in files)
     say(f"\n[{name}] {len(files)} file(s), {pages} pages, {sum(p.stat().st_size for p in files) / 2**20:.1f} MB")
     figures: dict[str, Any] = {"files": len(files), "pages": pages}
-
-    def record(label: str, median: float, times: list[float], **extra: Any) -> None:
-        figures[label] = {"seconds": median, "runs": times, "pages_per_s": pages / median if median else 0.0,
-                          **extra}
-        say(f"  {label:<22} {seconds(median):>8}   {pages / median:8.1f} pages/s   "
-            f"(runs: {', '.join(seconds(t) for t in times)})")
-
-    median, times, _ = measure(lambda: common.pdftotext_seconds(files), runs)
-    record("pdftotext", median, times)
-    variants = [("import", None)]
-    if len(files) < WORKERS:  # import_paths sizes its own pool by the number of files: show both
-        variants.append((f"import, pool of {WORKERS}", WORKERS))
-    for label, workers in variants:
-        imports: list[dict[str, Any]] = []
-        median, times, _ = measure(lambda: imports.append(run_import(files, workers)), runs)
-        middle = sorted(imports, key=lambda r: r["seconds"])[len(imports) // 2]
-        record(label, median, times, write_seconds=middle["write"], prepare_seconds=middle["prepare"],
-               outcomes=middle["outcomes"], failed=middle["failed"])
-        if middle["failed"]:
-            say(f"  !! failed: {middle['failed']}")
-        say(f"  {'':<22} of which catalog write {seconds(middle['write'])}, hash + file store "
-            f"{seconds(middle['prepare'])}; outcomes {middle['outcomes']}")
-    median, times, result = measure(lambda: extract_cold(files), runs)
-    record("extract (cold)", median, times, **result)
+    imports: dict[str, list[dict[str, Any]]] = {}
     kept: list = []
-    with ExtractionPool(WORKERS) as pool:
-        extract_all(pool, files[:2])  # starts both workers (two files, or one long PDF in chunks)
-        median, times, result = measure(lambda: extract_all(pool, files, kept), runs)
-    record("extract (warm)", median, times, **result)
+    extra: dict[str, dict[str, Any]] = {}
+
+    def do_import(label: str, workers: int | None) -> None:
+        imports.setdefault(label, []).append(run_import(files, workers))
+
+    def do_cold() -> None:
+        extra["extract (cold)"] = extract_cold(files)
+
+    warm_pool = ExtractionPool(WORKERS)
+    extract_all(warm_pool, files[:2])  # starts both workers (two files, or one long PDF in chunks)
+
+    def do_warm() -> None:
+        extra["extract (warm)"] = extract_all(warm_pool, files, kept)
+
+    variants: list[tuple[str, Any, bool]] = [  # label, function, CPU time fully seen (children reaped)
+        ("pdftotext", lambda: common.pdftotext_seconds(files), True),
+        ("import", lambda: do_import("import", None), True),
+    ]
+    if len(files) < WORKERS:  # import_paths sizes its own pool by the number of files: show both
+        variants.append((f"import, pool of {WORKERS}", lambda: do_import(f"import, pool of {WORKERS}", WORKERS), True))
+    variants += [
+        ("extract (cold)", do_cold, True),
+        ("extract (warm)", do_warm, False),  # the warm workers' CPU is not counted until they exit
+        ("extract, 1 process", lambda: extract_in_process(files), True),
+        ("pypdfium2 text only", lambda: text_only(files), True),
+    ]
+    walls: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+    cpus: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+    try:
+        for _ in range(runs):
+            for label, fn, _ in variants:
+                gc.collect()
+                cpu, start = cpu_now(), clock()
+                fn()
+                walls[label].append(clock() - start)
+                cpus[label].append(cpu_now() - cpu)
+    finally:
+        warm_pool.close()
     figures["_extracted"] = kept  # for the catalog-write profile (dropped before writing JSON)
-    median, times, _ = measure(lambda: extract_in_process(files), runs)
-    record("extract, 1 process", median, times)
-    median, times, _ = measure(lambda: text_only(files), runs)
-    record("pypdfium2 text only", median, times)
-    reference = figures["pdftotext"]["pages_per_s"]
-    figures["import_vs_pdftotext"] = figures["import"]["pages_per_s"] / reference
-    figures["extract_warm_vs_pdftotext"] = figures["extract (warm)"]["pages_per_s"] / reference
+    reference = walls["pdftotext"]
+    for label, _, cpu_seen in variants:
+        median = statistics.median(walls[label])
+        entry: dict[str, Any] = {
+            "seconds": median, "runs": walls[label], "pages_per_s": pages / median,
+            "vs_pdftotext": statistics.median(r / w for r, w in zip(reference, walls[label])),
+            "cpu_seconds": statistics.median(cpus[label]) if cpu_seen else None,
+        }
+        entry["pages_per_cpu_s"] = pages / entry["cpu_seconds"] if entry["cpu_seconds"] else None
+        if label in imports:
+            middle = sorted(imports[label], key=lambda r: r["seconds"])[len(imports[label]) // 2]
+            entry.update(write_seconds=middle["write"], prepare_seconds=middle["prepare"],
+                         outcomes=middle["outcomes"], failed=middle["failed"])
+        entry.update(extra.get(label, {}))
+        figures[label] = entry
+        cpu = f"{entry['pages_per_cpu_s']:7.1f} pages/CPU-s" if entry["pages_per_cpu_s"] else " " * 19
+        say(f"  {label:<22} {seconds(median):>8}  {entry['pages_per_s']:7.1f} pages/s  {cpu}  "
+            f"x{entry['vs_pdftotext']:.2f} of pdftotext  (runs: {', '.join(seconds(t) for t in walls[label])})")
+        if label in imports:
+            if entry["failed"]:
+                say(f"  !! failed: {entry['failed']}")
+            say(f"  {'':<22} of which catalog write {seconds(entry['write_seconds'])}, hash + file store "
+                f"{seconds(entry['prepare_seconds'])}; outcomes {entry['outcomes']}")
     return figures
 
 
@@ -354,13 +396,14 @@ def max_rss_of(command: list[str]) -> tuple[int | None, str]:
     return (int(match.group(1)) if match else None), done.stdout
 
 
-def measure_memory(pages: int) -> dict[str, Any]:
+def measure_memory(pages: int, with_pool: bool) -> dict[str, Any]:
     path = common.many_pages_pdf(pages, seed=7, title=f"Memory benchmark of {pages} pages")
     say(f"\n[memory] importing a generated {pages}-page PDF ({path.stat().st_size / 2**20:.1f} MB) "
         "in a child process under /usr/bin/time -v")
     pdftotext_kb, _ = max_rss_of([common.PDFTOTEXT, "-q", str(path), "/dev/null"])
     figures: dict[str, Any] = {"pages": pages, "pdftotext_max_rss_mb": pdftotext_kb / 1024 if pdftotext_kb else None}
-    for label, workers in (("import", 0), (f"import, pool of {WORKERS}", WORKERS)):
+    variants = [("import", 0)] + ([(f"import, pool of {WORKERS}", WORKERS)] if with_pool else [])
+    for label, workers in variants:
         total_kb, stdout = max_rss_of([sys.executable, str(Path(__file__).resolve()), "--child-import", str(path),
                                        "--child-workers", str(workers)])
         child = json.loads(stdout.strip().splitlines()[-1])
@@ -387,10 +430,13 @@ def measure_memory(pages: int) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 run, 60-page generated PDFs, 200-page memory test")
-    parser.add_argument("--runs", type=int, help="runs per measurement (default 3, 1 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="1 round, 60-page generated PDFs, 200-page memory test")
+    parser.add_argument("--runs", type=int, help="rounds of measurements (default 3, 1 with --quick)")
     parser.add_argument("--pages", type=int, help="pages of each generated PDF (default 300)")
+    parser.add_argument("--report-pages", type=int, help="pages of the two-column report (default 150)")
     parser.add_argument("--memory-pages", type=int, help="pages of the memory test's PDF (default 1000)")
+    parser.add_argument("--memory-pool", action="store_true",
+                        help=f"repeat the memory test with import_paths given an ExtractionPool({WORKERS})")
     parser.add_argument("--child-import", metavar="PDF", help=argparse.SUPPRESS)
     parser.add_argument("--child-workers", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -399,9 +445,10 @@ def main() -> None:
         return
     runs = args.runs or (1 if args.quick else 3)
     pages = args.pages or (60 if args.quick else 300)
+    report_pages = args.report_pages or (60 if args.quick else 150)
     memory_pages = args.memory_pages or (200 if args.quick else 1000)
     started = clock()
-    say(f"PDF import benchmark: {runs} run(s) each, {WORKERS} workers, {common.machine()['cpus']} CPUs")
+    say(f"PDF import benchmark: {runs} round(s), {WORKERS} workers, {common.machine()['cpus']} CPUs")
 
     sets: dict[str, list[Path]] = {}
     real = sorted(REAL_CORPUS.glob("*.pdf")) if REAL_CORPUS.is_dir() else []
@@ -410,7 +457,7 @@ def main() -> None:
     else:
         say(f"(skipping the real corpus: no PDFs in {REAL_CORPUS})")
     sets["synthetic"] = [common.many_pages_pdf(pages, title=f"Synthetic benchmark document of {pages} pages")]
-    sets["report"] = [common.realistic_pdf(pages, title=f"Two-column benchmark report of {pages} pages")]
+    sets["report"] = [common.realistic_pdf(report_pages, title=f"Two-column benchmark report of {report_pages} pages")]
 
     results: dict[str, Any] = {"machine": common.machine(), "runs": runs, "workers": WORKERS,
                                "load_average_at_start": os.getloadavg(), "sets": {}}
@@ -426,22 +473,25 @@ def main() -> None:
     results["profile"] = profiles
     writes = {name: profile_write(results["sets"][name].pop("_extracted")) for name in sets}
     results["profile_write"] = writes
-    results["memory"] = measure_memory(memory_pages)
+    results["memory"] = measure_memory(memory_pages, args.memory_pool)
     results["seconds"] = clock() - started
     results["load_average_at_end"] = os.getloadavg()
 
     # --- summary ---
-    say("\nThroughput (pages/s, median of %d; ratio = Footnote / pdftotext in the same run)" % runs)
+    say(f"\nThroughput (median of {runs} rounds; ratio = median over rounds of pdftotext time / this time; "
+        "pages per CPU-second counts this process and its reaped children)")
     rows = []
     for name, f in results["sets"].items():
-        ref = f["pdftotext"]["pages_per_s"]
+        ref = f["pdftotext"]
         for label in ("import", f"import, pool of {WORKERS}", "extract (cold)", "extract (warm)",
                       "extract, 1 process", "pypdfium2 text only"):
             if label not in f:
                 continue
-            rate = f[label]["pages_per_s"]
-            rows.append([f"{name} ({f['pages']} p): {label}", f"{rate:.0f}", f"{ref:.0f}", f"{rate / ref:.2f}"])
-    say(table(["set: what", "pages/s", "pdftotext", "ratio"], rows))
+            e = f[label]
+            rows.append([f"{name} ({f['pages']} p): {label}", f"{e['pages_per_s']:.0f}", f"{ref['pages_per_s']:.0f}",
+                         f"{e['vs_pdftotext']:.2f}", f"{e['pages_per_cpu_s']:.0f}" if e["pages_per_cpu_s"] else "-",
+                         f"{ref['pages_per_cpu_s']:.0f}"])
+    say(table(["set: what", "pages/s", "pdftotext", "ratio", "pages/CPU-s", "pdftotext/CPU-s"], rows))
 
     say("\nWhere one core's time goes in extract_pdf (cProfile, cumulative; profiling inflates Python code)")
     labels = [label for label, _, _ in STEPS]
@@ -473,12 +523,14 @@ def main() -> None:
             if label not in f:
                 continue
             rate = f[label]["pages_per_s"]
-            share = rate / f["pdftotext"]["pages_per_s"]
+            share = f[label]["vs_pdftotext"]
             checks.append([f"{name}: {label} >= {TARGET_PAGES_PER_S:.0f} pages/s", f"{rate:.0f}",
                            "met" if rate >= TARGET_PAGES_PER_S else "MISSED"])
             checks.append([f"{name}: {label} >= {TARGET_VS_PDFTOTEXT} x pdftotext", f"{share:.2f}",
                            "met" if share >= TARGET_VS_PDFTOTEXT else "MISSED"])
     for label in ("import", f"import, pool of {WORKERS}"):
+        if label not in memory:
+            continue
         m = memory[label]
         for who in ("parent", "workers"):
             value = m[f"{who}_peak_mb"]

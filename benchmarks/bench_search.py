@@ -1,0 +1,829 @@
+"""Benchmark: Footnote's search index (whoosh) on a large archive, beside SQLite FTS5 in the same run.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_search.py [--quick] [--seed N] [--profile] [--keep]
+
+``--quick`` is 1/10 scale.  The archive (``_search_corpus``): 200,000 source passages of 25–35 words of
+Zipf-distributed English-like text with names and numbers, on ~20,000 pages of 1,000 PDF-like documents,
+and 5,000 digest-like articles with ~10 claims each, their citations and source entries; inserted with
+SQLAlchemy Core into an archive made by ``Archive.open(path, create=True)``.
+
+Measured (each Footnote figure beside an FTS5 figure from the same run; the machine is noisy):
+
+1. Full rebuild: ``archive.search_index.rebuild(archive)``, a fresh index each time (median of the
+   clean runs); FTS5 reference: one table (``tokenize='porter unicode61 remove_diacritics 2'``) with a row
+   per page, article, claim, note and document (the same units and text as Footnote's records), filled
+   with ``INSERT … SELECT`` from the catalog and committed.  One more rebuild runs while two threads
+   search (one through a read-only ``Archive`` like the command line, one through the writing
+   ``Archive`` like a desktop window): their count, latency and errors.
+2. Query latency, warm, over a fixed mix of 50 queries (common word, rare word, two words, phrase,
+   prefix, fuzzy, field filters), each ``search(index, session, q, limit=20)`` end to end (session,
+   parse, search with facets, snippets of the top 20); p50/p95 overall and per kind.  FTS5: MATCH +
+   bm25 + ``snippet()`` top 20 (and the same plus a facet count query).  Where a query's time goes: the
+   same steps as ``search()`` timed one by one.
+3. A new article becoming searchable: ``import_paths(archive, [digest])`` into the big archive, the part
+   of it spent in ``archive.reindex`` (timed by wrapping it), and the first search for a word only that
+   article has; FTS5: insert of the article's rows + commit, then the same search.
+4. Index size on disk against the catalog's text (documents' and articles' full texts, UTF-8).
+
+``--profile`` adds cProfile runs: a one-process whoosh build (record building vs analyzer vs whoosh's
+writer vs commit), the query mix, and one index update.  Figures are printed and written to
+``benchmarks/out/search.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import os
+import pstats
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+# The index key lives in the user's config folder: keep the benchmark's out of the real one.
+_CONFIG = tempfile.mkdtemp(prefix="footnote-bench-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _common as common  # noqa: E402  (puts the repository on sys.path)
+from _common import clock, say, table  # noqa: E402
+import _search_corpus as corpus  # noqa: E402
+
+from archive.importing import import_paths  # noqa: E402
+from archive.search import query as search_query  # noqa: E402
+from archive.search.analysis import STOP_WORDS, index_term  # noqa: E402
+from archive.search.query import search  # noqa: E402
+from archive.store import Archive  # noqa: E402
+
+FULL = dict(passages=200_000, pages=20_000, documents=1_000, articles=5_000)
+TARGET_REBUILD_S = 120.0
+TARGET_P95_S = 0.100
+TARGET_SEARCHABLE_S = 1.0
+BUDGET_S = 15 * 60  # the full run must end within this; optional steps are skipped to keep it
+TEXT_COLUMNS = ("title", "text", "note", "tags", "source", "author")
+FTS_DEFAULT = "{title text note tags author}"  # what Footnote searches when a query names no field
+FTS_WEIGHTS = "0, 0, 0, 0, 0, 0, 3.0, 1.0, 1.2, 2.0, 1.5, 1.5"  # FIELD_BOOSTS, unindexed columns first
+
+
+def ms(value: float) -> str:
+    return common.seconds(value) if value >= 0.01 else f"{value * 1000:.1f} ms"
+
+
+def ratio(value: float | None, reference: float | None) -> str:
+    if value is None or not reference:
+        return "-"
+    return f"{value / reference:.1f}x"
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1), nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def cpu_times() -> tuple[float, float]:
+    t = os.times()
+    return t.user + t.system, t.children_user + t.children_system
+
+
+# --- the query mix -------------------------------------------------------------------------
+
+
+def make_queries(stats: corpus.Stats, seed: int) -> list[dict[str, Any]]:
+    """50 queries: Footnote's text, FTS5's MATCH and WHERE, chosen from what was generated."""
+    rng = random.Random(seed + 7)
+    content = [w for w, _ in stats.counts.most_common()
+               if w.isalpha() and w not in STOP_WORDS and w not in corpus.FUNCTION_WORDS]
+    common_words = content[:8]
+    mid = content[20:400]
+    rare = sorted(w for w, n in stats.counts.items() if 2 <= n <= 5 and w.isalpha() and len(w) >= 6)
+    rare = rng.sample(rare, 8)
+    queries: list[dict[str, Any]] = []
+
+    def add(kind: str, text: str, match: str, where: str = "", args: tuple = ()) -> None:
+        queries.append(dict(kind=kind, q=text, match=match, where=where, args=args))
+
+    for word in common_words:
+        add("common word", word, f"{FTS_DEFAULT}: {word}")
+    for word in rare:
+        add("rare word", word, f"{FTS_DEFAULT}: {word}")
+    for _ in range(8):
+        a, b = rng.sample(mid, 2)
+        add("two words", f"{a} {b}", f"{FTS_DEFAULT}: {a} {b}")
+    phrases = []
+    for sentence in stats.sample_sentences:
+        words = [w.strip(",.?").lower() for w in sentence.split()]
+        for i in range(len(words) - 3):
+            window = words[i:i + rng.choice((2, 3))]
+            if all(w.isalpha() for w in window) and sum(w not in STOP_WORDS for w in window) >= 2 \
+                    and window[0] not in STOP_WORDS and window[-1] not in STOP_WORDS:
+                phrases.append(" ".join(window))
+                break
+    for phrase in rng.sample(phrases, 7):
+        add("phrase", f'"{phrase}"', f'{FTS_DEFAULT}: "{phrase}"')
+    prefixes = [w[:3] for w in common_words[:3]] + [w[:4] for w in rng.sample(mid[:100], 3)]
+    for prefix in prefixes:
+        add("prefix", f"{prefix}*", f"{FTS_DEFAULT}: {prefix}*")
+    fuzzy_sources = [w for w in content[3:300] if len(w) >= 6]
+    for word in rng.sample(fuzzy_sources, 6):
+        i = rng.randrange(1, len(word) - 1)
+        typo = word[:i] + word[i + 1:]  # one letter dropped
+        add("fuzzy", f"{typo}~", "", args=(typo,))  # FTS5: expanded against its vocabulary at query time
+    w1, w2, w3, w4 = rng.sample(mid[:150], 4)
+    source_title = " ".join(stats.source_titles[3].split()[:3]).lower()
+    doc_title = " ".join(stats.document_titles[5].split()[1:4]).lower()
+    add("field", f"type:claim status:verified {common_words[1]}", f"text: {common_words[1]}",
+        "type = 'claim' AND status = 'verified'")
+    add("field", f"type:claim status:partial {w1}", f"text: {w1}", "type = 'claim' AND status = 'partial'")
+    add("field", f'source:"{source_title}"', f'source: "{source_title}"')
+    add("field", f'source:"{doc_title}" {common_words[2]}', f'source: "{doc_title}" AND {FTS_DEFAULT}: '
+        f'{common_words[2]}')
+    add("field", f"title:{w2}", f"title: {w2}")
+    add("field", f"type:article category:economy {w3}", f"{FTS_DEFAULT}: {w3}",
+        "type = 'article' AND category = 'economy'")
+    add("field", f"date:2026-05 {w4}", f"{FTS_DEFAULT}: {w4}", "date >= '2026-05-01' AND date < '2026-06-01'")
+    assert len(queries) == 50, len(queries)
+    return queries
+
+
+# --- FTS5 reference ------------------------------------------------------------------------
+
+
+FTS_SCHEMA = (f"CREATE VIRTUAL TABLE fts USING fts5(key UNINDEXED, type UNINDEXED, status UNINDEXED, "
+              f"category UNINDEXED, date UNINDEXED, document UNINDEXED, {', '.join(TEXT_COLUMNS)}, "
+              f"tokenize='porter unicode61 remove_diacritics 2')")
+_SOURCES_OF_ARTICLE = ("(SELECT group_concat(e.title || coalesce(' ' || e.publisher, ''), ' ') "
+                       "FROM cat.source_entry e WHERE e.article_id = a.id)")
+_SOURCES_OF_CLAIM = ("(SELECT group_concat(e.title || coalesce(' ' || e.publisher, ''), ' ') FROM cat.citation ci "
+                     "JOIN cat.source_entry e ON e.article_id = c.article_id AND e.number = ci.source_number "
+                     "WHERE ci.claim_id = c.id)")
+_TAGS = "(SELECT group_concat(t.tag, ',') FROM cat.claim_tag t WHERE t.claim_id = c.id)"
+
+
+def fts_rows_sql(article_filter: str = "") -> list[str]:
+    """INSERT … SELECT statements filling ``fts`` from the catalog (attached as ``cat``): Footnote's units."""
+    where_a = f"WHERE a.id {article_filter}" if article_filter else ""
+    and_a = f"AND a.id {article_filter}" if article_filter else ""
+    statements = [
+        f"INSERT INTO fts(key, type, category, date, document, title, text, source) "
+        f"SELECT 'article:' || a.id, 'article', lower(a.category), a.published, a.id, a.title, a.text, "
+        f"{_SOURCES_OF_ARTICLE} FROM cat.article a {where_a}",
+        f"INSERT INTO fts(key, type, status, category, date, document, text, note, tags, source) "
+        f"SELECT 'claim:' || c.id, 'claim', coalesce(c.user_status, c.status), lower(a.category), a.published, "
+        f"a.id, c.text, nullif(c.note, ''), {_TAGS}, {_SOURCES_OF_CLAIM} "
+        f"FROM cat.claim c JOIN cat.article a ON a.id = c.article_id {where_a}",
+        f"INSERT INTO fts(key, type, status, category, date, document, text, tags) "
+        f"SELECT 'note:' || c.id, 'note', coalesce(c.user_status, c.status), lower(a.category), a.published, "
+        f"a.id, c.note, {_TAGS} FROM cat.claim c JOIN cat.article a ON a.id = c.article_id "
+        f"WHERE c.note != '' {and_a}",
+    ]
+    if not article_filter:
+        statements += [
+            "INSERT INTO fts(key, type, date, document, title, author, source) "
+            "SELECT 'source:' || d.id, 'source', d.published, d.id, d.title, d.author, "
+            "d.title || coalesce(' ' || d.publisher, '') FROM cat.document d",
+            "INSERT INTO fts(key, type, date, document, text, source) "
+            "SELECT 'page:' || p.document_id || ':' || p.number, 'source', d.published, p.document_id, "
+            "substr(d.text, p.start + 1, p.\"end\" - p.start), d.title || coalesce(' ' || d.publisher, '') "
+            "FROM cat.document_page p JOIN cat.document d ON d.id = p.document_id WHERE p.\"end\" > p.start",
+        ]
+    return statements
+
+
+def fts_connect(path: Path, catalog: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("ATTACH DATABASE ? AS cat", (str(catalog),))
+    return db
+
+
+def fts_build(path: Path, catalog: Path) -> tuple[float, int]:
+    """A fresh FTS5 index of the whole catalog: seconds (create, fill, commit), rows."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    gc.collect()
+    start = clock()
+    db = fts_connect(path, catalog)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("BEGIN")
+    db.execute(FTS_SCHEMA)
+    for statement in fts_rows_sql():
+        db.execute(statement)
+    db.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    seconds = clock() - start
+    rows = db.execute("SELECT count(*) FROM fts").fetchone()[0]
+    db.close()
+    return seconds, rows
+
+
+class FtsSearcher:
+    """MATCH + bm25 + snippet() top 20 (optionally + facet counts), fuzzy terms expanded in Python."""
+
+    def __init__(self, path: Path, catalog: Path) -> None:
+        self.db = fts_connect(path, catalog)
+        self._vocabulary: dict[str, list[str]] | None = None
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        if self._vocabulary is None:  # loaded once, as whoosh keeps its term dictionary open
+            self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)")
+            by_first: dict[str, list[str]] = defaultdict(list)
+            for (term,) in self.db.execute("SELECT term FROM temp.vocab"):
+                by_first[term[:1]].append(term)
+            self._vocabulary = by_first
+        return self._vocabulary
+
+    def fuzzy(self, typed: str, maxdist: int = 1) -> str:
+        """Terms within ``maxdist`` edits of the typed word's stem, same first letter (whoosh's ``~``)."""
+        from rapidfuzz.distance import Levenshtein
+
+        stem = index_term(typed) or typed.lower()
+        candidates = self.vocabulary().get(stem[:1], [])
+        found = [t for t in candidates if abs(len(t) - len(stem)) <= maxdist
+                 and Levenshtein.distance(t, stem, score_cutoff=maxdist) <= maxdist]
+        return f"{FTS_DEFAULT}: ({' OR '.join(found) or stem})"
+
+    def search(self, query: dict[str, Any], facets: bool = False) -> tuple[list[tuple], dict]:
+        match = query["match"] or self.fuzzy(*query["args"])
+        where = f" AND {query['where']}" if query["where"] else ""
+        hits = self.db.execute(
+            f"SELECT key, type, document, snippet(fts, -1, '<mark>', '</mark>', '\u2026', 24), "
+            f"bm25(fts, {FTS_WEIGHTS}) AS score FROM fts WHERE fts MATCH ?{where} ORDER BY score LIMIT 20",
+            (match,)).fetchall()
+        counts: dict[str, Counter] = {}
+        if facets:
+            counts = {"type": Counter(), "status": Counter(), "category": Counter()}
+            for kind, status, category, n in self.db.execute(
+                    f"SELECT type, status, category, count(*) FROM fts WHERE fts MATCH ?{where} GROUP BY 1, 2, 3",
+                    (match,)):
+                counts["type"][kind] += n
+                counts["status"][status] += n
+                counts["category"][category] += n
+        return hits, counts
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# --- Footnote: timed steps of a search ----------------------------------------------------
+
+
+def footnote_search(archive: Archive, text: str):
+    with archive.session() as session:
+        return search(archive.search_index, session, text, limit=20)
+
+
+def search_steps(archive: Archive, text: str) -> dict[str, float]:
+    """The steps of ``query.search`` timed one by one (same calls, same order)."""
+    from whoosh import sorting
+
+    times: dict[str, float] = {}
+    start = clock()
+    with archive.session() as session:
+        t = clock()
+        parsed = search_query.parse(text)
+        times["parse"] = clock() - t
+        t = clock()
+        with archive.search_index.searcher() as searcher:
+            times["open searcher"] = clock() - t
+            t = clock()
+            bare = searcher.search(parsed, limit=20)
+            len(bare.top_n)
+            times["search, no facets"] = clock() - t
+            t = clock()
+            facets = sorting.Facets()
+            for name in search_query.FACETS:
+                facets.add_field(name, allow_overlap=False)
+            hits = searcher.search(parsed, limit=20, groupedby=facets)
+            total = hits.estimated_length() if not hits.has_exact_length() else len(hits)
+            {name: search_query._counts(hits.groups(name)) for name in search_query.FACETS}
+            times["search with facets"] = clock() - t
+            t = clock()
+            terms = search_query._matched_terms(parsed, searcher.reader())
+            times["matched terms"] = clock() - t
+            t = clock()
+            stored = [(dict(hit.fields()), hit.score) for hit in hits]
+            times["stored fields"] = clock() - t
+        t = clock()
+        [search_query._hit(session, fields, score, terms) for fields, score in stored]
+        times["snippets"] = clock() - t
+    times["total (steps)"] = clock() - start - times["search, no facets"]  # the bare search is extra
+    times["hits"] = float(len(stored))
+    times["total hits"] = float(total)
+    return times
+
+
+# --- the measurements -----------------------------------------------------------------------
+
+
+def build_archive(root: Path, scale: dict[str, int], seed: int) -> tuple[Archive, corpus.Stats, float]:
+    start = clock()
+    archive = Archive.open(root, create=True)
+    stats = corpus.populate(archive, seed=seed, **scale)
+    db = sqlite3.connect(archive.layout.database)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    return archive, stats, clock() - start
+
+
+def time_rebuild(archive: Archive) -> dict[str, float]:
+    gc.collect()
+    cpu0, children0 = cpu_times()
+    start = clock()
+    records = archive.search_index.rebuild(archive)
+    seconds = clock() - start
+    cpu1, children1 = cpu_times()
+    return {"seconds": seconds, "records": records, "cpu_main_s": cpu1 - cpu0, "cpu_children_s": children1 - children0}
+
+
+class SearchLoad:
+    """Threads that keep searching (paced) while something else runs; each records latency and errors."""
+
+    def __init__(self, archives: dict[str, Archive], queries: list[str], pace: float) -> None:
+        self.archives, self.queries, self.pace = archives, queries, pace
+        self.stop = threading.Event()
+        self.results: dict[str, dict[str, Any]] = {name: {"latencies": [], "errors": [], "empty": 0}
+                                                   for name in archives}
+        self.threads = [threading.Thread(target=self._run, args=(name,), daemon=True) for name in archives]
+
+    def _run(self, name: str) -> None:
+        archive, result = self.archives[name], self.results[name]
+        i = list(self.archives).index(name) * 7
+        while not self.stop.is_set():
+            text = self.queries[i % len(self.queries)]
+            i += 1
+            start = clock()
+            try:
+                found = footnote_search(archive, text)
+                if not found.hits:
+                    result["empty"] += 1
+            except Exception as error:  # what a user would see as a failed search
+                result["errors"].append(f"{type(error).__name__}: {str(error)[:120]}")
+            result["latencies"].append(clock() - start)
+            self.stop.wait(self.pace)
+
+    def __enter__(self) -> "SearchLoad":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for name, result in self.results.items():
+            lat = result["latencies"]
+            out[name] = {"queries": len(lat), "errors": len(result["errors"]), "empty": result["empty"],
+                         "p50_s": statistics.median(lat) if lat else None, "p95_s": pct(lat, 0.95) if lat else None,
+                         "max_s": max(lat) if lat else None, "first_errors": sorted(set(result["errors"]))[:3]}
+        return out
+
+
+def query_latency(archive: Archive, fts: FtsSearcher, queries: list[dict[str, Any]], reps: int
+                  ) -> dict[str, Any]:
+    """Warm: one untimed pass, then ``reps`` passes; Footnote and FTS5 alternate per query."""
+    samples: dict[str, list[list[float]]] = {"footnote": [[] for _ in queries], "fts5": [[] for _ in queries],
+                                             "fts5 + facets": [[] for _ in queries]}
+    found: dict[str, list[int]] = {"footnote": [], "fts5": []}
+    for q in queries:  # warm-up, and the hit counts
+        found["footnote"].append(len(footnote_search(archive, q["q"]).hits))
+        found["fts5"].append(len(fts.search(q)[0]))
+        fts.search(q, facets=True)
+    gc.collect()
+    for _ in range(reps):
+        for i, q in enumerate(queries):
+            t = clock()
+            footnote_search(archive, q["q"])
+            samples["footnote"][i].append(clock() - t)
+            t = clock()
+            fts.search(q)
+            samples["fts5"][i].append(clock() - t)
+            t = clock()
+            fts.search(q, facets=True)
+            samples["fts5 + facets"][i].append(clock() - t)
+    kinds = list(dict.fromkeys(q["kind"] for q in queries))
+    result: dict[str, Any] = {"reps": reps, "per_kind": {}, "per_query": []}
+    for engine, per_query in samples.items():
+        flat = [s for times in per_query for s in times]
+        result[engine] = {"p50_s": statistics.median(flat), "p95_s": pct(flat, 0.95), "max_s": max(flat)}
+        for kind in kinds:
+            values = [s for q, times in zip(queries, per_query) if q["kind"] == kind for s in times]
+            result["per_kind"].setdefault(kind, {})[engine] = {"p50_s": statistics.median(values),
+                                                               "p95_s": pct(values, 0.95)}
+    for i, q in enumerate(queries):
+        result["per_query"].append({"kind": q["kind"], "query": q["q"], "fts5_match": q["match"] or "(fuzzy)",
+                                    "hits_footnote": found["footnote"][i], "hits_fts5": found["fts5"][i],
+                                    **{f"median_{e}_s": statistics.median(samples[e][i]) for e in samples}})
+    return result
+
+
+def query_steps(archive: Archive, queries: list[dict[str, Any]], reps: int = 2) -> dict[str, Any]:
+    """Median time of each step of ``search()`` per query kind (medians over queries × reps)."""
+    by_kind: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for _ in range(reps):
+        for q in queries:
+            for step, value in search_steps(archive, q["q"]).items():
+                by_kind[q["kind"]][step].append(value)
+    return {kind: {step: statistics.median(values) for step, values in steps.items()}
+            for kind, steps in by_kind.items()}
+
+
+def article_searchable(archive: Archive, fts_path: Path, catalog: Path, work: Path, stats: corpus.Stats,
+                       seed: int, count: int) -> dict[str, Any]:
+    """Import ``count`` digests one by one; time the index update inside, and the first search after."""
+    rng = random.Random(seed + 11)
+    maker = corpus.TextMaker(random.Random(seed + 13))
+    runs = []
+    reindex_times: list[float] = []
+    original = archive.reindex
+
+    def timed_reindex(**kwargs):
+        start = clock()
+        try:
+            return original(**kwargs)
+        finally:
+            reindex_times.append(clock() - start)
+
+    archive.reindex = timed_reindex  # type: ignore[method-assign]
+    fts = sqlite3.connect(fts_path, isolation_level=None)
+    fts.execute("ATTACH DATABASE ? AS cat", (str(catalog),))
+    try:
+        for n in range(count):
+            unique = f"zyqvorpal{n}x{rng.randrange(10**6)}"
+            titles = rng.sample(stats.document_titles, 3) + [maker.title(6, 10) for _ in range(2)]
+            path = corpus.digest_file(work / f"new-article-{n}.txt", maker, unique, titles)
+            gc.collect()
+            start = clock()
+            report = import_paths(archive, [path])
+            imported = clock() - start
+            outcome = report.results[0].outcome.value
+            article_id = report.results[0].article_id
+            start = clock()
+            result = footnote_search(archive, unique)
+            first_search = clock() - start
+            hit = any(h.document == article_id for h in result.hits)
+            # FTS5: the same units of this article inserted and committed, then the same search.
+            start = clock()
+            fts.execute("BEGIN")
+            for statement in fts_rows_sql(f"= '{article_id}'"):
+                fts.execute(statement)
+            fts.execute("COMMIT")
+            fts_insert = clock() - start
+            start = clock()
+            fts_hits = fts.execute("SELECT key, snippet(fts, -1, '<mark>', '</mark>', '\u2026', 24) FROM fts "
+                                   "WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 20", (unique,)).fetchall()
+            fts_search = clock() - start
+            runs.append({"outcome": outcome, "import_paths_s": imported, "reindex_s": reindex_times[-1],
+                         "first_search_s": first_search, "found": hit, "hits": len(result.hits),
+                         "verified": report.verification is not None, "attached": len(report.attached),
+                         "fts5_insert_commit_s": fts_insert, "fts5_search_s": fts_search,
+                         "fts5_found": bool(fts_hits)})
+    finally:
+        archive.reindex = original  # type: ignore[method-assign]
+        fts.close()
+    summary = {key: statistics.median(r[key] for r in runs) for key in
+               ("import_paths_s", "reindex_s", "first_search_s", "fts5_insert_commit_s", "fts5_search_s")}
+    summary["reindex_max_s"] = max(r["reindex_s"] for r in runs)
+    summary["all_found"] = all(r["found"] for r in runs) and all(r["fts5_found"] for r in runs)
+    return {"runs": runs, **summary}
+
+
+def index_sizes(archive: Archive, fts_path: Path, stats: corpus.Stats) -> dict[str, Any]:
+    whoosh_bytes = folder_bytes(archive.search_index.folder)
+    db = sqlite3.connect(fts_path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        parts = dict(db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    finally:
+        db.close()
+    fts_file = fts_path.stat().st_size
+    fts_index = sum(size for name, size in parts.items() if name.startswith("fts_") and name != "fts_content")
+    text_bytes = stats.text_bytes
+    return {"text_bytes": text_bytes, "whoosh_bytes": whoosh_bytes, "fts5_file_bytes": fts_file,
+            "fts5_index_bytes": fts_index, "fts5_content_bytes": parts.get("fts_content", 0),
+            "whoosh_share": whoosh_bytes / text_bytes, "fts5_index_share": fts_index / text_bytes,
+            "fts5_file_share": fts_file / text_bytes}
+
+
+# --- profiles (--profile) -------------------------------------------------------------------
+
+
+_GROUPS = (  # first match wins: (label, path fragments)
+    ("record building (records.py, SQLAlchemy, sqlite3)", ("archive/search/records.py", "sqlalchemy", "sqlmodel",
+                                                            "sqlite3", "pydantic")),
+    ("analyzer (analysis.py, porter stemmer)", ("archive/search/analysis.py", "whoosh/lang/porter")),
+    ("snippets (query.py: _hit, highlight)", ("archive/search/query.py",)),
+    ("whoosh query parsing", ("whoosh/qparser",)),
+    ("whoosh facets/sorting", ("whoosh/sorting", "whoosh/columns", "whoosh/idsets")),
+    ("whoosh searching/matching/scoring", ("whoosh/searching", "whoosh/matching", "whoosh/collectors",
+                                           "whoosh/scoring", "whoosh/query", "whoosh/reading", "whoosh/automata")),
+    ("whoosh writer: fields, pool, postings, files", ("whoosh/",)),
+    ("pickle / zlib / struct (builtins used by whoosh)", ("_pickle", "zlib", "_struct", "marshal")),
+)
+
+
+def grouped_profile(profile: cProfile.Profile) -> tuple[list[tuple[str, float]], list[tuple[str, float, float]]]:
+    stats = pstats.Stats(profile)
+    groups: dict[str, float] = defaultdict(float)
+    top = []
+    for (filename, line, name), (cc, nc, tottime, cumtime, callers) in stats.stats.items():  # type: ignore[attr-defined]
+        where = f"{filename}:{name}"
+        label = next((label for label, fragments in _GROUPS if any(f in where for f in fragments)), "other")
+        groups[label] += tottime
+        short = filename.split("site-packages/")[-1].split("/work/main/")[-1]
+        top.append((f"{short}:{line}({name})", tottime, cumtime))
+    top.sort(key=lambda item: -item[1])
+    return sorted(groups.items(), key=lambda item: -item[1]), top[:15]
+
+
+def cumulative(profile: cProfile.Profile, targets: list[tuple[str, str]]) -> dict[str, float]:
+    stats = pstats.Stats(profile)
+    out = {}
+    for fragment, name in targets:
+        out[f"{fragment}:{name}"] = sum(ct for (f, _, n), (_, _, _, ct, _) in stats.stats.items()  # type: ignore
+                                        if n == name and fragment in f)
+    return out
+
+
+def profile_build(archive: Archive, work: Path) -> dict[str, Any]:
+    """One process, one writer: where a build's time goes (records, analysis, whoosh add, commit)."""
+    from whoosh import index as whoosh_index
+
+    from archive.search.records import article_records, document_records
+    from archive.search.schema import make_schema
+
+    folder = work / "profile-index"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    profile = cProfile.Profile()
+    steps = {}
+    profile.enable()
+    t = clock()
+    with archive.session() as session:
+        records = [*article_records(session), *document_records(session)]
+    steps["build records"] = clock() - t
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    writer = ix.writer(limitmb=256)
+    t = clock()
+    for record in records:
+        writer.add_document(**record)
+    steps["add_document (analysis + pool)"] = clock() - t
+    t = clock()
+    writer.commit()
+    steps["commit (sort, write postings)"] = clock() - t
+    profile.disable()
+    shutil.rmtree(folder, ignore_errors=True)
+    groups, top = grouped_profile(profile)
+    return {"steps_s": steps, "groups_s": groups, "top": top,
+            "cumulative_s": cumulative(profile, [("analysis.py", "__call__"), ("whoosh/fields.py", "index"),
+                                                 ("whoosh/writing.py", "add_document"),
+                                                 ("whoosh/codec/base.py", "add_postings")])}
+
+
+def profile_queries(archive: Archive, queries: list[dict[str, Any]]) -> dict[str, Any]:
+    for q in queries:
+        footnote_search(archive, q["q"])
+    profile = cProfile.Profile()
+    profile.enable()
+    for q in queries:
+        footnote_search(archive, q["q"])
+    profile.disable()
+    groups, top = grouped_profile(profile)
+    return {"groups_s": groups, "top": top, "cumulative_s": cumulative(profile, [
+        ("whoosh/searching.py", "search"), ("archive/search/query.py", "_matched_terms"),
+        ("archive/search/query.py", "_hit"), ("archive/search/query.py", "_place_in_document"),
+        ("archive/search/query.py", "highlight"), ("archive/search/query.py", "parse"),
+        ("archive/search/index.py", "searcher")])}
+
+
+def profile_update(archive: Archive, work: Path, stats: corpus.Stats, seed: int) -> dict[str, Any]:
+    maker = corpus.TextMaker(random.Random(seed + 17))
+    path = corpus.digest_file(work / "profiled-article.txt", maker, "qwxprofiledword",
+                              stats.document_titles[:2] + [maker.title()])
+    original = archive.reindex
+    profile = cProfile.Profile()
+
+    def profiled(**kwargs):
+        profile.enable()
+        try:
+            return original(**kwargs)
+        finally:
+            profile.disable()
+
+    archive.reindex = profiled  # type: ignore[method-assign]
+    try:
+        import_paths(archive, [path])
+    finally:
+        archive.reindex = original  # type: ignore[method-assign]
+    groups, top = grouped_profile(profile)
+    return {"groups_s": groups, "top": top, "cumulative_s": cumulative(profile, [
+        ("whoosh/writing.py", "delete_by_term"), ("whoosh/writing.py", "add_document"),
+        ("whoosh/writing.py", "commit"), ("archive/search/records.py", "article_records"),
+        ("whoosh/writing.py", "_merge_segments")])}
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1/10 scale")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="also cProfile a build, the query mix, an update")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (archive, FTS5 database)")
+    parser.add_argument("--reps", type=int, default=None, help="timed passes over the query mix")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    began = clock()
+    scale = {k: v // 10 for k, v in FULL.items()} if args.quick else dict(FULL)
+    reps = args.reps or (5 if args.quick else 4)
+    work = Path(tempfile.mkdtemp(prefix="footnote-bench-search-", dir=args.workdir))
+    data: dict[str, Any] = {"machine": common.machine(), "quick": args.quick, "seed": args.seed, "scale": scale,
+                            "work": str(work)}
+    say(f"Search benchmark ({'quick, 1/10 scale' if args.quick else 'full scale'}), work folder {work}")
+    try:
+        run(args, scale, reps, work, data, began)
+    finally:
+        data["total_s"] = clock() - began
+        path = common.write_json("search.json", data)
+        say(f"\nwritten {path.relative_to(common.REPO)}; total {common.seconds(data['total_s'])}")
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(_CONFIG, ignore_errors=True)
+    return 0
+
+
+def run(args: argparse.Namespace, scale: dict[str, int], reps: int, work: Path, data: dict[str, Any],
+        began: float) -> None:
+    root = work / "archive"
+    archive, stats, built = build_archive(root, scale, args.seed)
+    catalog = archive.layout.database
+    data["corpus"] = {"generate_and_insert_s": built, "documents": stats.documents, "pages": stats.pages,
+                      "passages": stats.passages, "articles": stats.articles, "claims": stats.claims,
+                      "notes": stats.notes, "source_entries": stats.source_entries,
+                      "document_chars": stats.document_chars, "article_chars": stats.article_chars,
+                      "claim_chars": stats.claim_chars, "text_chars": stats.text_chars,
+                      "text_bytes": stats.text_bytes, "words": stats.words, "distinct_words": len(stats.counts),
+                      "catalog_bytes": catalog.stat().st_size}
+    say(f"corpus: {stats.documents:,} documents, {stats.pages:,} pages, {stats.passages:,} passages, "
+        f"{stats.articles:,} articles, {stats.claims:,} claims ({stats.notes} notes), "
+        f"{stats.source_entries:,} source entries; {stats.words:,} words, {len(stats.counts):,} distinct; "
+        f"text {stats.text_chars / 1e6:.1f} M chars ({stats.document_chars / 1e6:.1f} M in documents, "
+        f"{stats.article_chars / 1e6:.1f} M in articles; claims {stats.claim_chars / 1e6:.1f} M more indexed); "
+        f"made in {common.seconds(built)}")
+    queries = make_queries(stats, args.seed)
+    fts_path = work / "fts.db"
+
+    # 1. Rebuilds, FTS5 builds alternating with them.
+    rebuilds, fts_builds = [], []
+    say("\nrebuild 1 (no index yet) …")
+    rebuilds.append(time_rebuild(archive))
+    fts_builds.append(fts_build(fts_path, catalog)[0])
+    say(f"  {common.seconds(rebuilds[-1]['seconds'])}; FTS5 {common.seconds(fts_builds[-1])}")
+    # Record building alone (catalog reads into dicts): its share of a rebuild, and how long the
+    # rebuild's catalog transaction lasts.
+    from archive.search.records import article_records, document_records
+    t = clock()
+    with archive.session() as session:
+        record_count = sum(1 for _ in article_records(session)) + sum(1 for _ in document_records(session))
+    records_s = clock() - t
+    data["records"] = {"count": record_count, "build_records_s": records_s}
+    say(f"  records alone: {record_count:,} in {common.seconds(records_s)}")
+
+    # The rebuild under search load: a read-only Archive (as `footnote search` opens it) and the writing one.
+    reader = Archive.open(root, read_only=True)
+    load_queries = [q["q"] for q in queries]
+    say("rebuild 2, with two threads searching …")
+    with SearchLoad({"read-only archive": reader, "writing archive": archive}, load_queries, pace=0.2) as load:
+        time.sleep(0.5)
+        loaded = time_rebuild(archive)
+        after = clock()
+        time.sleep(1.0)  # a few searches on the new index
+    concurrent = load.summary()
+    say(f"  {common.seconds(loaded['seconds'])}; " + "; ".join(
+        f"{name}: {s['queries']} searches, {s['errors']} errors, p50 {ms(s['p50_s'] or 0)}, "
+        f"p95 {ms(s['p95_s'] or 0)}, max {ms(s['max_s'] or 0)}" for name, s in concurrent.items()))
+    fts_builds.append(fts_build(fts_path, catalog)[0])
+    elapsed = clock() - began
+    estimate = statistics.median(r["seconds"] for r in rebuilds) * 1.1 + 150  # another rebuild, then the rest
+    if not args.quick and elapsed + estimate < BUDGET_S:  # --quick: one clean run, one under load
+        say("rebuild 3 …")
+        rebuilds.append(time_rebuild(archive))
+        fts_builds.append(fts_build(fts_path, catalog)[0])
+        say(f"  {common.seconds(rebuilds[-1]['seconds'])}; FTS5 {common.seconds(fts_builds[-1])}")
+    else:
+        say("rebuild 3 skipped: " + ("--quick" if args.quick else
+                                     f"to stay within {BUDGET_S // 60} minutes (elapsed {common.seconds(elapsed)})"))
+    clean = [r["seconds"] for r in rebuilds]
+    rebuild_s = statistics.median(clean)
+    fts_s = statistics.median(fts_builds)
+    data["rebuild"] = {"clean_runs": rebuilds, "median_clean_s": rebuild_s, "under_search_load": loaded,
+                       "median_all_s": statistics.median(clean + [loaded["seconds"]]),
+                       "fts5_runs_s": fts_builds, "fts5_median_s": fts_s,
+                       "search_during_rebuild": concurrent, "target_s": TARGET_REBUILD_S}
+    reader.close()
+
+    # 2. Query latency.
+    say(f"\nquery mix: 50 queries, warm, {reps} passes …")
+    fts = FtsSearcher(fts_path, catalog)
+    data["fts5_rows"] = fts.db.execute("SELECT count(*) FROM fts").fetchone()[0]
+    latency = query_latency(archive, fts, queries, reps)
+    fts.close()
+    data["queries"] = latency
+    steps = query_steps(archive, queries)
+    data["query_steps_s"] = steps
+
+    # 3. A new article becoming searchable.
+    say("importing single articles into the big archive …")
+    imports = article_searchable(archive, fts_path, catalog, work, stats, args.seed, count=3)
+    data["new_article"] = imports
+
+    # 4. Sizes.
+    sizes = index_sizes(archive, fts_path, stats)
+    data["sizes"] = sizes
+
+    if args.profile:
+        say("profiling …")
+        data["profile"] = {"build": profile_build(archive, work), "queries": profile_queries(archive, queries),
+                           "update": profile_update(archive, work, stats, args.seed)}
+    archive.close()
+    report(data)
+
+
+def report(data: dict[str, Any]) -> None:
+    rb, q, new, sizes = data["rebuild"], data["queries"], data["new_article"], data["sizes"]
+    say("\n" + table(["figure", "Footnote", "FTS5", "ratio", "target", "met"], [
+        ["full rebuild (median of clean runs)", common.seconds(rb["median_clean_s"]), common.seconds(rb["fts5_median_s"]),
+         ratio(rb["median_clean_s"], rb["fts5_median_s"]), f"< {TARGET_REBUILD_S:.0f} s",
+         "yes" if rb["median_clean_s"] < TARGET_REBUILD_S else "NO"],
+        ["rebuild while 2 threads search", common.seconds(rb["under_search_load"]["seconds"]), "", "", "", ""],
+        ["query p50 (50-query mix, top 20 + snippets)", ms(q["footnote"]["p50_s"]), ms(q["fts5"]["p50_s"]),
+         ratio(q["footnote"]["p50_s"], q["fts5"]["p50_s"]), "", ""],
+        ["query p95", ms(q["footnote"]["p95_s"]), ms(q["fts5"]["p95_s"]),
+         ratio(q["footnote"]["p95_s"], q["fts5"]["p95_s"]), f"< {TARGET_P95_S * 1000:.0f} ms",
+         "yes" if q["footnote"]["p95_s"] < TARGET_P95_S else "NO"],
+        ["query p95, FTS5 with facet counts too", ms(q["footnote"]["p95_s"]), ms(q["fts5 + facets"]["p95_s"]),
+         ratio(q["footnote"]["p95_s"], q["fts5 + facets"]["p95_s"]), "", ""],
+        ["new article: index update in import (median)", ms(new["reindex_s"]), ms(new["fts5_insert_commit_s"]),
+         ratio(new["reindex_s"], new["fts5_insert_commit_s"]), f"< {TARGET_SEARCHABLE_S:.0f} s",
+         "yes" if new["reindex_max_s"] + new["first_search_s"] < TARGET_SEARCHABLE_S else "NO"],
+        ["new article: first search after import", ms(new["first_search_s"]), ms(new["fts5_search_s"]),
+         ratio(new["first_search_s"], new["fts5_search_s"]), "", "found" if new["all_found"] else "NOT FOUND"],
+        ["new article: import_paths total (median)", ms(new["import_paths_s"]), "", "", "", ""],
+        ["index size", f"{sizes['whoosh_bytes'] / 1e6:.0f} MB", f"{sizes['fts5_index_bytes'] / 1e6:.0f} MB",
+         ratio(sizes["whoosh_bytes"], sizes["fts5_index_bytes"]), "", ""],
+        ["index size / text size", f"{sizes['whoosh_share']:.0%}", f"{sizes['fts5_index_share']:.0%}", "", "", ""],
+        ["FTS5 file with its copy of the text", "", f"{sizes['fts5_file_bytes'] / 1e6:.0f} MB", "", "", ""],
+    ]))
+    say("\n" + table(["query kind", "Footnote p50", "p95", "FTS5 p50", "p95", "ratio p95"], [
+        [kind, ms(v["footnote"]["p50_s"]), ms(v["footnote"]["p95_s"]), ms(v["fts5"]["p50_s"]), ms(v["fts5"]["p95_s"]),
+         ratio(v["footnote"]["p95_s"], v["fts5"]["p95_s"])] for kind, v in q["per_kind"].items()]))
+    steps = data["query_steps_s"]
+    names = ["parse", "open searcher", "search, no facets", "search with facets", "matched terms", "stored fields",
+             "snippets", "total (steps)"]
+    say("\nwhere a Footnote query's time goes (medians per kind; 'search with facets' is what search() runs)")
+    say(table(["query kind", *names], [[kind, *(ms(v[n]) for n in names)] for kind, v in steps.items()]))
+    say("\nsearch during a rebuild: " + "; ".join(
+        f"{name}: {s['queries']} searches, {s['errors']} errors ({'; '.join(s['first_errors']) or 'none'}), "
+        f"p50 {ms(s['p50_s'] or 0)}, p95 {ms(s['p95_s'] or 0)}, max {ms(s['max_s'] or 0)}"
+        for name, s in rb["search_during_rebuild"].items()))
+    say(f"record building alone: {data['records']['count']:,} records in "
+        f"{common.seconds(data['records']['build_records_s'])} (inside the rebuild, in one catalog transaction)")
+    for r in rb["clean_runs"] + [rb["under_search_load"]]:
+        say(f"rebuild {common.seconds(r['seconds'])}: CPU {r['cpu_main_s']:.0f} s in this process, "
+            f"{r['cpu_children_s']:.0f} s in whoosh's worker processes")
+    if "profile" in data:
+        for name, prof in data["profile"].items():
+            say(f"\nprofile: {name}")
+            if "steps_s" in prof:
+                say("  steps: " + ", ".join(f"{k} {common.seconds(v)}" for k, v in prof["steps_s"].items()))
+            say("  own time by group: " + "; ".join(f"{label} {v:.2f} s" for label, v in prof["groups_s"] if v > 0.005))
+            say("  cumulative: " + "; ".join(f"{k} {v:.2f} s" for k, v in prof["cumulative_s"].items()))
+            for where, tottime, cumtime in prof["top"][:10]:
+                say(f"    {tottime:7.2f} s own {cumtime:7.2f} s cum  {where}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
