@@ -40,14 +40,16 @@ from archive.markers import Citation, MarkedClaim, strip_markers
 _HEADER = re.compile(
     r"^\s*(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}),?\s+"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?"
-    r"\s*(?:[\u00b7\u2022|\u2013\u2014-]\s*(?P<category>\S.*?))?\s*$"
+    r"\s*(?:[\u00b7\u2022|\u2013\u2014-]\s*(?P<category>\S.*))?$"  # lines arrive right-stripped
 )
 _SECTION_LINE = re.compile(r"^\s*(?:#{1,6}\s*)?(?P<name>cross[- ]references|sources)\s*:?\s*$", re.IGNORECASE)
 _SOURCE_ENTRY = re.compile(
-    r"^\s*(?:(?P<n1>\d{1,5})\s*[.)]\s*(?:\[\s*(?P<n2>\d{1,5})\s*\])?|\[\s*(?P<n3>\d{1,5})\s*\])\s*(?P<rest>.*?)\s*$"
+    r"^\s*(?:(?P<n1>\d{1,5})\s*[.)]\s*(?:\[\s*(?P<n2>\d{1,5})\s*\])?|\[\s*(?P<n3>\d{1,5})\s*\])\s*(?P<rest>.*)$"
 )
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]\s+|\d{1,4}[.)]\s+|\[\d{1,4}\]\s*)")
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
+# Greedy and anchored once: the closing hashes are stripped in Python (a lazy ".*?" before "\s*#*\s*$"
+# backtracks cubically on long runs of spaces).
+_MARKDOWN_HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(?P<title>.*))?$")
 _MARKER_HINT = re.compile(r"[<(]\s*cite\b|</\s*cite", re.IGNORECASE)
 _SENTENCE_END = tuple('.!?;:,"\u201d\u2019)')
 _SMALL_WORDS = {"of", "the", "and", "for", "on", "in", "at", "&", "a", "de", "la", "le", "el"}
@@ -119,6 +121,14 @@ def parse_article(text: str, *, filename: str = "", markdown: bool = False) -> P
 
 
 # --- digest -----------------------------------------------------------------
+
+
+def markdown_heading(line: str) -> str | None:
+    """The text of a Markdown heading line ("## Title ##" → "Title"), or None."""
+    found = _MARKDOWN_HEADING_LINE.match(line)
+    if not found or found.group("title") is None:
+        return None
+    return found.group("title").strip().rstrip("#").rstrip() or None
 
 
 def _parse_digest(lines: list[str], first: int, header: re.Match[str]) -> ParsedArticle:
@@ -268,9 +278,9 @@ def _check_citations(article: ParsedArticle) -> None:
 
 
 def _parse_plain(lines: list[str], first: int, filename: str, markdown: bool) -> ParsedArticle:
-    heading = _MARKDOWN_HEADING.match(lines[first])
+    heading = markdown_heading(lines[first])
     article = ParsedArticle(format="markdown" if markdown or heading else "plain", title="", text="")
-    title_line = heading.group("title") if heading else lines[first].strip()
+    title_line = heading if heading else lines[first].strip()
     article.title = _plain_title(_Paragraph([title_line], first + 1), article.warnings) or _title_from_filename(filename)
     paragraphs = _paragraphs(lines, first + 1, len(lines))
     _assemble_text(article, paragraphs, summary=None)
@@ -317,9 +327,9 @@ def _heading_title(paragraph: _Paragraph) -> str | None:
     if len(paragraph.lines) != 1:
         return None
     line = paragraph.lines[0]
-    markdown = _MARKDOWN_HEADING.match(line)
+    markdown = markdown_heading(line)
     if markdown:
-        return markdown.group("title") or None
+        return markdown
     if _MARKER_HINT.search(line) or len(line) > MAX_HEADING_CHARS:
         return None
     if len(line.split()) > MAX_HEADING_WORDS or line.endswith(_SENTENCE_END):

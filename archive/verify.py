@@ -69,6 +69,22 @@ def verify_articles(archive: Archive, article_ids: Iterable[str], *, progress: P
     return report
 
 
+def _nothing_attached(session: Session, article_id: str, result: ArticleVerification, now) -> ArticleVerification:
+    """No cited source has a document: every claim is "no source" (one statement, not one per claim)."""
+    from sqlalchemy import func
+
+    article_claims = select(Claim.id).where(Claim.article_id == article_id)
+    session.execute(delete(Link).where(col(Link.claim_id).in_(article_claims), Link.origin == LinkOrigin.AUTO.value,
+                                       col(Link.decision).is_(None)))
+    session.execute(update(Claim).where(Claim.article_id == article_id,
+                                        Claim.status != ClaimStatus.NO_SOURCE.value)
+                    .values(status=ClaimStatus.NO_SOURCE.value, updated_at=now))
+    count = session.exec(select(func.count()).select_from(Claim).where(Claim.article_id == article_id)).one()
+    if count:
+        result.statuses[ClaimStatus.NO_SOURCE.value] = count
+    return result
+
+
 def _prepare(session: Session, document_id: str) -> PreparedDocument | None:
     document = session.get(Document, document_id)
     if document is None or document.status not in READABLE or not document.text.strip():
@@ -89,6 +105,8 @@ def _verify_article(archive: Archive, article_id: str, prepared: dict[str, Prepa
     with archive.session() as session:
         entries = {e.number: e.document_id for e in session.exec(
             select(SourceEntry).where(SourceEntry.article_id == article_id))}
+        if not any(entries.values()):
+            return _nothing_attached(session, article_id, result, now)
         claims = session.exec(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)).all()
         citations: dict[str, list[Citation]] = {}
         for citation in session.exec(select(Citation).join(Claim).where(Claim.article_id == article_id)
@@ -126,8 +144,8 @@ def _verify_article(archive: Archive, article_id: str, prepared: dict[str, Prepa
                     origin=LinkOrigin.AUTO.value, relation="supports", decision=None, created_at=now, updated_at=now))
             statuses[claim.id] = best.value if best is not None else ClaimStatus.NO_SOURCE.value
             result.statuses[statuses[claim.id]] += 1
-        claim_ids = [claim.id for claim in claims]
-        session.execute(delete(Link).where(col(Link.claim_id).in_(claim_ids), Link.origin == LinkOrigin.AUTO.value,
+        article_claims = select(Claim.id).where(Claim.article_id == article_id)  # a subquery: no variable limit
+        session.execute(delete(Link).where(col(Link.claim_id).in_(article_claims), Link.origin == LinkOrigin.AUTO.value,
                                            col(Link.decision).is_(None)))
         if new_links:
             session.execute(insert(Link), new_links)

@@ -277,3 +277,18 @@ def test_random_articles_round_trip_claim_offsets(paragraphs, as_digest) -> None
     assert [" ".join(c.text.split()) for c in article.claims] == expected
     for claim in article.claims:
         assert article.text[claim.start : claim.end] == claim.text
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("# a" + " " * 20_000 + "b\n\nbody", id="markdown-heading"),
+    pytest.param("1/1/2026, 1:00 PM \u00b7 x" + " " * 20_000 + "y\n\nT\n\nS\n", id="date-line"),
+    pytest.param("1/1/2026, 1:00 PM \u00b7 x\n\nT\n\nS\n\nSources\n\n1. [1] a" + " " * 20_000 + "b\n", id="source-entry"),
+])
+def test_long_runs_of_spaces_do_not_make_the_patterns_backtrack(text) -> None:
+    # Once cubic (a lazy group before optional spaces and hashes): 20,000 spaces took minutes.
+    article = parse_article(text)
+    assert article.title
+
+
+def test_markdown_heading_with_closing_hashes() -> None:
+    assert parse_article("## Title here ##\n\nText.\n").title == "Title here"

@@ -6,7 +6,7 @@ from whoosh import fields
 
 from archive.search.analysis import FootnoteAnalyzer
 
-INDEX_FORMAT = 1  # bump whenever fields or analysis change: old indexes are rebuilt
+INDEX_FORMAT = 3  # bump whenever fields or analysis change: old indexes are rebuilt
 
 # Field weights for BM25F: a word in a title counts most, then tags and source titles.
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "source": 1.5, "author": 1.5, "note": 1.2, "text": 1.0}
@@ -23,14 +23,16 @@ def make_schema() -> fields.Schema:
         type=fields.ID(stored=True, sortable=True),  # article | claim | note | source
         document=fields.ID(stored=True),  # the article or source document a hit belongs to
         claim=fields.ID(stored=True),
-        page=fields.NUMERIC(stored=True),  # PDF page number of a page hit
-        offset=fields.NUMERIC(stored=True),  # where a page or part starts in the document's text
+        page=fields.STORED(),  # PDF page number of a page hit (shown, never searched)
+        offset=fields.STORED(),  # where a page or part starts in the document's text
         heading=fields.STORED(),  # what a hit is shown under: its article's or document's title
         title=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
         text=fields.TEXT(analyzer=analyzer, phrase=True),
         note=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["note"]),
-        source=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["source"]),
-        author=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["author"]),
+        # No positions (phrase=False) where phrases matter little: repeated on every claim and page, they
+        # would cost index time and space for nothing.
+        source=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["source"], phrase=False),
+        author=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["author"], phrase=False),
         tags=fields.KEYWORD(commas=True, lowercase=True, scorable=True, field_boost=FIELD_BOOSTS["tags"]),
         status=fields.ID(stored=True, sortable=True),
         category=fields.ID(stored=True, sortable=True),
