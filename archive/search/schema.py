@@ -29,10 +29,8 @@ def make_schema() -> fields.Schema:
         title=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
         text=fields.TEXT(analyzer=analyzer, phrase=True),
         note=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["note"]),
-        # No positions (phrase=False) where phrases matter little: repeated on every claim and page, they
-        # would cost index time and space for nothing.
-        source=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["source"], phrase=False),
-        author=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["author"], phrase=False),
+        source=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["source"]),
+        author=fields.TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["author"]),
         tags=fields.KEYWORD(commas=True, lowercase=True, scorable=True, field_boost=FIELD_BOOSTS["tags"]),
         status=fields.ID(stored=True, sortable=True),
         category=fields.ID(stored=True, sortable=True),
