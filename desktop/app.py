@@ -147,24 +147,39 @@ def run(root: Path, explicit: bool) -> int:
                                                f"(details in {ArchiveLayout(root).log})")
         return EXIT_BUG
     previous = install_excepthook(ArchiveLayout(root).log)
-    restore_signals = _close_on_signals(window)
+    windows = {"current": window}
+
+    def switch(path: str) -> None:
+        """Open another archive in a new window, then close this one (its archive with it)."""
+        try:
+            replacement = create_main_window(Path(path), explicit=True)
+        except FootnoteError as error:
+            QMessageBox.warning(windows["current"], "Footnote", first_line(error))
+            return
+        replacement.archiveRequested.connect(switch)
+        replacement.show()
+        old, windows["current"] = windows["current"], replacement
+        old.close()
+
+    window.archiveRequested.connect(switch)
+    restore_signals = _close_on_signals(lambda: windows["current"].close())
     try:
         window.show()
         return EXIT_OK if app.exec() == 0 else EXIT_FAILED
     finally:
         restore_signals()
         sys.excepthook = previous
-        window.archive.close()
+        windows["current"].archive.close()
 
 
-def _close_on_signals(window: MainWindow) -> Callable[[], None]:
+def _close_on_signals(close: Callable[[], object]) -> Callable[[], None]:
     """Ctrl+C or SIGTERM close the window properly (layout saved, lock released).
 
     Python runs signal handlers only between bytecodes, never while Qt's C++ event
     loop waits, so a timer wakes the interpreter a few times a second.
     """
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread()]
-    previous = {s: signal.signal(s, lambda *_: window.close()) for s in wanted}
+    previous = {s: signal.signal(s, lambda *_: close()) for s in wanted}
     waker = QTimer()
     waker.timeout.connect(lambda: None)
     waker.start(250)

@@ -53,6 +53,7 @@ DECISIONS: dict[str, Decision] = {
 }
 LINK_DECISIONS = {"confirmed": ("Confirm", "confirmed by you", "#00704f"),
                   "rejected": ("Reject", "rejected by you", "#424a53")}
+KIND_WORDS = {"pdf": "PDF", "html": "Web page", "text": "Text", "markdown": "Markdown"}
 RELATION_WORDS = {"supports": "supports", "contradicts": "contradicts", "context": "gives context"}
 
 
@@ -121,7 +122,7 @@ def _read_claim_extras(archive: Archive, claim_id: str) -> dict[str, Any]:
         all_tags = sorted(set(session.exec(select(ClaimTag.tag))))
         documents = [(d.id, d.title) for d in list_documents(session)]
     return {"claim": claim_id, "found": claim is not None, "note": claim.note if claim else "", "tags": tags,
-            "all_tags": all_tags, "documents": documents}
+            "origin": claim.origin if claim else None, "all_tags": all_tags, "documents": documents}
 
 
 # --- small widgets --------------------------------------------------------------
@@ -143,10 +144,10 @@ def _pill_style(ink: str, small: bool = False) -> str:
             f"padding: {'2px 7px' if small else '3px 10px'}; font-size: {7.5 if small else 8}pt;")
 
 
-def _pill(text: str, ink: str, name: str = "statusPill") -> QLabel:
+def _pill(text: str, ink: str, name: str = "inspectorStatusPill") -> QLabel:
     pill = QLabel(text.upper())
     pill.setObjectName(name)
-    pill.setStyleSheet(_pill_style(ink, small=name != "statusPill"))
+    pill.setStyleSheet(_pill_style(ink, small=name != "inspectorStatusPill"))
     pill.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
     return pill
 
@@ -185,7 +186,7 @@ def _clear(layout: QVBoxLayout) -> None:
 
 
 class FlowLayout(QLayout):
-    """Buttons left to right, wrapping onto a new line when the pane is narrow; ``add_stretch`` pushes the rest right."""
+    """Buttons left to right, wrapping when the pane is narrow; items after ``add_stretch`` sit on the right."""
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
         super().__init__(parent)
@@ -301,7 +302,7 @@ class LinkCard(QFrame):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.link = link
-        self.setObjectName("linkCard")
+        self.setObjectName("inspectorLinkCard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setProperty("decision", link.get("decision") or "none")
         layout = QVBoxLayout(self)
@@ -314,10 +315,10 @@ class LinkCard(QFrame):
         heading = QHBoxLayout()
         heading.setSpacing(8)
         if number is not None:
-            chip = _label(f"[{number}]", "sourceNumber", wrap=False)
+            chip = _label(f"[{number}]", "inspectorSourceNumber", wrap=False)
             chip.setAlignment(Qt.AlignmentFlag.AlignTop)
             heading.addWidget(chip, 0, Qt.AlignmentFlag.AlignTop)
-        self.title = _label(title, "linkTitle")
+        self.title = _label(title, "inspectorLinkTitle")
         self.title.setToolTip(title)
         heading.addWidget(self.title, 1)
         layout.addLayout(heading)
@@ -329,7 +330,7 @@ class LinkCard(QFrame):
         meta = html.escape(" · ".join(w for w in where if w))
         if decided:
             meta += f" · <b style='color:{decided[2]}'>{html.escape(decided[1])}</b>"
-        self.meta = _label(meta, "linkMeta", rich=True)
+        self.meta = _label(meta, "inspectorLinkMeta", rich=True)
         layout.addWidget(self.meta)
 
         verdict_row = QHBoxLayout()
@@ -338,27 +339,27 @@ class LinkCard(QFrame):
         style = theme.STATUSES.get(verdict)
         ink = style.ink.name() if style else theme.MUTED.name()
         words = f"{theme.status_label(verdict)} {percent(link.get('score'))}".strip()
-        self.verdict = _pill(words, ink, "verdictPill")
+        self.verdict = _pill(words, ink, "inspectorVerdictPill")
         verdict_row.addWidget(self.verdict, 0, Qt.AlignmentFlag.AlignTop)
-        self.reason = _label(link.get("reason") or "", "linkReason")
+        self.reason = _label(link.get("reason") or "", "inspectorLinkReason")
         verdict_row.addWidget(self.reason, 1)
         layout.addLayout(verdict_row)
 
-        self.quote = _label(quote_html(link), "linkQuote", rich=True)
+        self.quote = _label(quote_html(link), "inspectorLinkQuote", rich=True)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setFont(theme.reading_font(10))
         layout.addWidget(self.quote)
 
         buttons = FlowLayout(spacing=5)
         current = link.get("decision")
-        self.confirm_button = _button("Confirm", "cardButton",
+        self.confirm_button = _button("Confirm", "inspectorCardButton",
                                       lambda: self.decide.emit(None if current == "confirmed" else "confirmed"),
                                       "This passage backs the claim (click again to take it back)")
-        self.reject_button = _button("Reject", "cardButton",
+        self.reject_button = _button("Reject", "inspectorCardButton",
                                      lambda: self.decide.emit(None if current == "rejected" else "rejected"),
                                      "This passage does not back the claim; verification will not bring it back")
-        self.remove_button = _button("Remove link", "cardButton", self.remove.emit, "Delete this link")
-        self.show_button = _button("Show in source", "showButton", self.show_in_source.emit,
+        self.remove_button = _button("Remove link", "inspectorCardButton", self.remove.emit, "Delete this link")
+        self.show_button = _button("Show in source", "inspectorShowButton", self.show_in_source.emit,
                                    "Open the document at this passage")
         self.confirm_button.setProperty("kind", "confirmed")
         self.reject_button.setProperty("kind", "rejected")
@@ -382,7 +383,7 @@ class SourceRow(QFrame):
                  writable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
-        self.setObjectName("sourceRow")
+        self.setObjectName("inspectorSourceRow")
         self.setProperty("cited", cited_here)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         layout = QVBoxLayout(self)
@@ -390,11 +391,12 @@ class SourceRow(QFrame):
         layout.setSpacing(5)
         heading = QHBoxLayout()
         heading.setSpacing(8)
-        heading.addWidget(_label(f"[{source['number']}]", "sourceNumber", wrap=False), 0, Qt.AlignmentFlag.AlignTop)
+        number = _label(f"[{source['number']}]", "inspectorSourceNumber", wrap=False)
+        heading.addWidget(number, 0, Qt.AlignmentFlag.AlignTop)
         publisher = f" — {source['publisher']}" if source.get("publisher") else ""
-        heading.addWidget(_label(f"{source['title']}{publisher}", "sourceTitle"), 1)
+        heading.addWidget(_label(f"{source['title']}{publisher}", "inspectorSourceTitle"), 1)
         if cited_here:
-            heading.addWidget(_label("cited here", "citedHere", wrap=False), 0, Qt.AlignmentFlag.AlignTop)
+            heading.addWidget(_label("cited here", "inspectorCitedHere", wrap=False), 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(heading)
 
         document = source.get("document")
@@ -406,21 +408,20 @@ class SourceRow(QFrame):
         if document:
             by = {"auto": "attached automatically", "user": "attached by you"}.get(source.get("attached_by") or "",
                                                                                      "attached")
-            kind = (document.get("kind") or "document").upper() if document.get("kind") in ("pdf", "html") else \
-                (document.get("kind") or "document").capitalize()
+            kind = KIND_WORDS.get(document.get("kind") or "", "Document")
             text = f"<span style='color:{theme.MUTED.name()}'>{html.escape(kind)} · {by}</span>"
             if normalize_title(document["title"]) != normalize_title(source["title"]):
                 text = f"{html.escape(document['title'])}<br>{text}"
-            self.document_label = _label(text, "sourceDocument", rich=True)
+            self.document_label = _label(text, "inspectorSourceDocument", rich=True)
             self.document_label.setToolTip(document["title"])
             row.addWidget(self.document_label, 1)
-            self.detach_button = _button("Detach", "cardButton", self.detach.emit,
+            self.detach_button = _button("Detach", "inspectorCardButton", self.detach.emit,
                                          "Detach this document; the claims citing the source are verified again")
             self.detach_button.setEnabled(writable)
             row.addWidget(self.detach_button, 0, Qt.AlignmentFlag.AlignTop)
         else:
             self.combo = QComboBox()
-            self.combo.setObjectName("documentCombo")
+            self.combo.setObjectName("inspectorDocumentCombo")
             self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             self.combo.setMinimumContentsLength(12)
             self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -436,7 +437,7 @@ class SourceRow(QFrame):
                     self.combo.addItem(title, document_id)
                     self.combo.setItemData(self.combo.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
                 self.combo.setEnabled(writable)
-            self.attach_button = _button("Attach", "cardButton", self._attach,
+            self.attach_button = _button("Attach", "inspectorCardButton", self._attach,
                                          "Attach the chosen document; the claims citing the source are verified again")
             self.attach_button.setEnabled(False)
             self.combo.currentIndexChanged.connect(
@@ -444,7 +445,7 @@ class SourceRow(QFrame):
             row.addWidget(self.combo, 1)
             row.addWidget(self.attach_button)
             if source.get("attached_by") == "detached":
-                layout.addWidget(_label("detached by you: automatic attachment leaves it alone", "sourceNote"))
+                layout.addWidget(_label("detached by you: automatic attachment leaves it alone", "inspectorSourceNote"))
         layout.addLayout(row)
 
     def choose(self, document_id: str) -> None:
@@ -465,6 +466,7 @@ class _Extras:
     note: str = ""
     tags: list[str] = field(default_factory=list)
     loaded: bool = False
+    origin: str | None = None
 
 
 class ClaimInspector(QWidget):
@@ -510,31 +512,31 @@ class ClaimInspector(QWidget):
         self.error_label.hide()
 
         self.remove_claim_button = QToolButton()
-        self.remove_claim_button.setObjectName("removeClaim")
+        self.remove_claim_button.setObjectName("inspectorRemoveClaim")
         self.remove_claim_button.setText("Remove claim")
         self.remove_claim_button.setToolTip("Remove this claim with its links, note and tags (can be undone)")
         self.remove_claim_button.clicked.connect(self._remove_claim)
         self.pill = _pill("", theme.MUTED.name())
-        self.summary = _label("", "decisionSummary")
+        self.summary = _label("", "inspectorDecisionSummary")
         status_row = QHBoxLayout()
         status_row.setSpacing(8)
         status_row.addWidget(self.pill, 0, Qt.AlignmentFlag.AlignVCenter)
         status_row.addWidget(self.summary, 1)
 
-        self.claim_text = _label("", "claimText")
+        self.claim_text = _label("", "inspectorClaimText")
         self.claim_text.setFont(theme.reading_font(10.5))
         self.claim_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.citations = _label("", "claimCitations", rich=True)
+        self.citations = _label("", "inspectorClaimCitations", rich=True)
 
         self.decision_buttons: dict[str | None, QPushButton] = {}
         decisions = FlowLayout()
         for status, decision in DECISIONS.items():
-            button = _button(decision.label, "decisionButton", lambda s=status: self._decide_claim(s),
+            button = _button(decision.label, "inspectorDecisionButton", lambda s=status: self._decide_claim(s),
                              f"{decision.tip} (click again to take it back)")
             button.setProperty("kind", status)
             self.decision_buttons[status] = button
             decisions.addWidget(button)
-        clear = _button("Clear", "decisionButton", lambda: self._decide_claim(None),
+        clear = _button("Clear", "inspectorDecisionButton", lambda: self._decide_claim(None),
                         "Take your decision back: verification decides again")
         clear.setProperty("kind", "clear")
         self.decision_buttons[None] = clear
@@ -543,23 +545,23 @@ class ClaimInspector(QWidget):
         self.links_title = _section("Links")
         self.links_layout = QVBoxLayout()
         self.links_layout.setSpacing(8)
-        self.no_links = _label("", "emptyLinks")
+        self.no_links = _label("", "inspectorEmptyLinks")
 
         self.note_edit = NoteEdit()
-        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setObjectName("inspectorNoteEdit")
         self.note_edit.setPlaceholderText("Your note on this claim…")
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(74)
         self.note_edit.textChanged.connect(self._note_typed)
         self.note_edit.focusLost.connect(self.save_note)
-        self.note_state = _label("", "noteState", wrap=False)
+        self.note_state = _label("", "inspectorNoteState", wrap=False)
         note_title = QHBoxLayout()
         note_title.addWidget(_section("Note"))
         note_title.addStretch(1)
         note_title.addWidget(self.note_state)
 
         self.tags_edit = QLineEdit()
-        self.tags_edit.setObjectName("tagsEdit")
+        self.tags_edit.setObjectName("inspectorTagsEdit")
         self.tags_edit.setPlaceholderText("tags, separated by commas")
         self.tags_edit.setClearButtonEnabled(True)
         self.tags_model = QStringListModel(self)
@@ -607,7 +609,7 @@ class ClaimInspector(QWidget):
 
         self.title = _label("Claim", "paneTitle", wrap=False)
         self.count = _label("", "paneCount", wrap=False)
-        self.origin = _label("", "claimOrigin", wrap=False)
+        self.origin = _label("", "inspectorClaimOrigin", wrap=False)
         header = QHBoxLayout()
         header.setContentsMargins(14, 10, 10, 6)
         header.setSpacing(6)
@@ -680,7 +682,8 @@ class ClaimInspector(QWidget):
         self.count.setText(f"of {len(self.detail['claims'])}")
         self.count.show()
         self.origin.setText("made by you")
-        self.origin.setVisible(claim.get("origin") == "user")
+        origin = claim.get("origin", self._extras.origin if self._extras.claim == claim["id"] else None)
+        self.origin.setVisible(origin == "user")
         self.remove_claim_button.show()
         pill, ink, beside = status_parts(claim)
         self.pill.setText(pill.upper())
@@ -745,7 +748,7 @@ class ClaimInspector(QWidget):
             self.sources_layout.addWidget(row)
             self.source_rows.append(row)
         if not self.detail["sources"]:
-            self.sources_layout.addWidget(_label("The article lists no sources.", "emptyLinks"))
+            self.sources_layout.addWidget(_label("The article lists no sources.", "inspectorEmptyLinks"))
 
     def source_row(self, number: int) -> SourceRow | None:
         return next((row for row in self.source_rows if row.source["number"] == number), None)
@@ -768,7 +771,9 @@ class ClaimInspector(QWidget):
             return
         self._loading = True
         try:
-            self._extras = _Extras(claim["id"], extras["note"], list(extras["tags"]), True)
+            origin = claim.get("origin", extras.get("origin", self._extras.origin))
+            self._extras = _Extras(claim["id"], extras["note"], list(extras["tags"]), True, origin)
+            self.origin.setVisible(origin == "user")
             if self._note_claim is None or self._note_claim[0] != claim["id"] or not self.note_timer.isActive():
                 self._note_claim, self._note_saved = (claim["id"], self.number), extras["note"]
                 if self.note_edit.toPlainText().strip() != extras["note"].strip():

@@ -591,17 +591,21 @@ class PdfPageView(QAbstractScrollArea):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
         outline = _outline(passage, 1.2, 1.6) if passage else None
-        if outline is not None:
-            painter.fillPath(outline, PASSAGE_FILL)
+        others = [(_outline([rect], 0.8, 1.0), HIT_FILL) for i, rect in hits if i != self._current_hit]
         current = [r for i, r in hits if i == self._current_hit]
-        for i, rect in hits:
-            if i != self._current_hit:
-                painter.fillPath(_outline([rect], 0.8, 1.0), HIT_FILL)
         current_path = _outline(current, 1.0, 1.2) if current else None
         if current_path is not None:
-            painter.fillPath(current_path, CURRENT_HIT_FILL)
+            others.append((current_path, CURRENT_HIT_FILL))
         if selection:
-            painter.fillPath(_outline(selection, 0.6, 0.8), SELECTION_FILL)
+            others.append((_outline(selection, 0.6, 0.8), SELECTION_FILL))
+        if outline is not None:
+            covered = QPainterPath()
+            for path, _colour in others:
+                covered.addPath(path)
+            # Hits and the selection show in their own colours, not mixed with the passage's.
+            painter.fillPath(outline.subtracted(covered) if others else outline, PASSAGE_FILL)
+        for path, colour in others:
+            painter.fillPath(path, colour)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         if outline is not None:
             painter.strokePath(outline, _pen(PASSAGE_LINE, 1.25))

@@ -75,6 +75,25 @@ class ReaderDocument:
             return doc_start + utf16_length(self.text[text_start:text_start + length])
         return self._paragraphs[i + 1][1]
 
+    def offset(self, position: int) -> int:
+        """The text offset of document ``position`` (the inverse of :meth:`position`).
+
+        A position in the header or between paragraphs goes to the nearest paragraph edge.
+        """
+        starts = [p[1] for p in self._paragraphs]
+        i = bisect.bisect_right(starts, position) - 1
+        if i < 0:
+            return self._paragraphs[0][0] if self._paragraphs else 0
+        text_start, doc_start, length = self._paragraphs[i]
+        units = position - doc_start
+        paragraph = self.text[text_start:text_start + length]
+        count = 0
+        for index, char in enumerate(paragraph):
+            if count >= units:
+                return text_start + index
+            count += 2 if ord(char) > 0xFFFF else 1
+        return text_start + length
+
     def claim_range(self, row: int) -> tuple[int, int] | None:
         """First and last document positions of claim ``row``, or None if it has no visible text."""
         mine = [(s, e) for s, e, r in self.spans if r == row]

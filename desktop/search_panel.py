@@ -352,9 +352,11 @@ class SearchResultDelegate(QStyledItemDelegate):
         self.meta_font = theme.ui_font(8.5)
         self.text_font = theme.ui_font(9.5)
         self.mark_font = theme.ui_font(9.5, bold=True)
-        self._cache: dict[tuple[int, int], Any] = {}
+        self._cache: dict[tuple[int, int], SnippetLayout] = {}  # (id of the row, 0 title | 1 snippet): its layout at _cache_width
+        self._cache_width = -1
         model = view.model()
         if model is not None:
+            model.modelAboutToBeReset.connect(self._cache.clear)
             model.modelReset.connect(self._cache.clear)
 
     def clear_cache(self) -> None:
@@ -374,16 +376,23 @@ class SearchResultDelegate(QStyledItemDelegate):
     def _snippet_width(self) -> float:
         return max(self._row_width() - self._content_left() - self.BADGE_W - self.BADGE_GAP - self.PAD_X, 40)
 
+    def _cached(self, key: tuple[int, int]) -> SnippetLayout | None:
+        width = self._row_width()
+        if width != self._cache_width:  # resized: every row wraps anew
+            self._cache.clear()
+            self._cache_width = width
+        return self._cache.get(key)
+
     def _title_layout(self, row: _Row) -> SnippetLayout:
-        key = (id(row), int(self._title_width()))
-        if key not in self._cache:
+        key = (id(row), 0)
+        if self._cached(key) is None:
             self._cache[key] = layout_snippet(row.title, [], self.title_font, self.title_font, self._title_width(),
                                               self.TITLE_LINES)
         return self._cache[key]
 
     def _snippet_layout(self, row: _Row) -> SnippetLayout:
-        key = (id(row), int(self._snippet_width()))
-        if key not in self._cache:
+        key = (id(row), 1)
+        if self._cached(key) is None:
             self._cache[key] = layout_snippet(row.plain, row.marks, self.text_font, self.mark_font,
                                               self._snippet_width(), SNIPPET_LINES)
         return self._cache[key]
@@ -1079,6 +1088,9 @@ class SearchPanel(QWidget):
 
     def _on_index_failed(self, error: BaseException) -> None:
         self._index_task = None
+        if isinstance(error, Cancelled):
+            self._show_problem("Opening the search index was cancelled. Type again to search.")
+            return
         self._show_problem(f"The search index could not be built: {error}. Type again to retry.")
 
     def _on_progress(self, task: Task, done: int, total: int, _label: str) -> None:

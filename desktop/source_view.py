@@ -15,7 +15,7 @@ for any other the view says why the file could not be read.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from typing import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -36,7 +36,8 @@ from desktop.pdf_pages import (CURRENT_HIT_FILL, HIT_FILL, PASSAGE_FILL, SELECTI
 
 EMPTY_TEXT = "Choose a claim to see its source"
 KIND_LABELS = {"pdf": "PDF", "html": "Web page", "text": "Text", "markdown": "Markdown"}
-MAX_HITS = 1000  # more hits than this are not worth stepping through one by one
+MAX_HITS = 20000  # hits found at most (all are counted and stepped through; a text view paints those near)
+TEXT_HITS_PAINTED = 1500  # a text view paints this many hits either side of the current one
 
 # Characters setPlainText would turn into something of another length; replaced so positions stay exact.
 _PLAIN = str.maketrans({"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
@@ -150,9 +151,10 @@ class SourceTextView(QTextBrowser):
 
         if self._passage is not None:
             add(self._passage, PASSAGE_FILL, QColor("#c79100"))
-        for i, span in enumerate(self._hits):
+        middle = max(self._current_hit, 0)
+        for i in range(max(0, middle - TEXT_HITS_PAINTED), min(len(self._hits), middle + TEXT_HITS_PAINTED)):
             if i != self._current_hit:
-                add(span, HIT_FILL)
+                add(self._hits[i], HIT_FILL)
         if 0 <= self._current_hit < len(self._hits):
             add(self._hits[self._current_hit], CURRENT_HIT_FILL, QColor("#b54a00"))
         self.setExtraSelections(selections)
@@ -317,7 +319,14 @@ class SourceView(QWidget):
         message_page.setObjectName("sourceMessagePage")
         message_layout = QVBoxLayout(message_page)
         message_layout.setContentsMargins(28, 40, 28, 28)
+        self.message_hint = QLabel("Footnote opens only the files it could read safely. Import a good copy "
+                                   "of this source to see its pages and passages here.")
+        self.message_hint.setObjectName("sourceMessageHint")
+        self.message_hint.setWordWrap(True)
+        self.message_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message_layout.setSpacing(10)
         message_layout.addWidget(self.message_label, 0, Qt.AlignmentFlag.AlignTop)
+        message_layout.addWidget(self.message_hint, 0, Qt.AlignmentFlag.AlignTop)
         message_layout.addStretch(1)
         self.stack = QStackedWidget()
         for page in (self.empty_label, message_page, self.pdf_view, self.text_view):
@@ -375,6 +384,7 @@ class SourceView(QWidget):
         self.page_spin.setKeyboardTracking(False)
         self.page_spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_spin.setToolTip("Go to page")
+        self.page_spin.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the pages, not this, get the focus first
         self.page_spin.valueChanged.connect(self.go_to_page)
         self.page_total = QLabel("")
         self.page_total.setObjectName("sourcePageTotal")
@@ -569,6 +579,7 @@ class SourceView(QWidget):
 
     def _show_message(self, message: str) -> None:
         self.message_label.setText(message)
+        self.message_hint.setVisible(message.startswith("This file could not be read"))
         self._set_mode("message")
 
     def _close_pdf(self) -> None:
@@ -726,6 +737,8 @@ class SourceView(QWidget):
         self._find_timer.stop()
         if self.find_edit.text() != query:
             self.find_edit.setText(query)
+        if self._mode in ("pdf", "text"):
+            self.find_bar.show()
         return self._search(query, move=True)
 
     def _search(self, query: str, *, move: bool) -> int:

@@ -48,15 +48,24 @@ def make_undo_stack(parent: QObject | None = None) -> QUndoStack:
     return stack
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when longer than ``limit``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
 def short_title(title: str | None, limit: int = TITLE_CHARS) -> str:
     """A document title short enough for a menu item: ``Tech billionaires convinced Trump to…``."""
-    title = " ".join((title or "").split()) or "a document"
-    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
+    return _shorten(title or "", limit) or "a document"
 
 
 def quoted(text: str, limit: int = 32) -> str:
-    text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[:limit - 1].rstrip() + '…'}”"
+    return f"“{_shorten(text, limit)}”"
 
 
 @dataclass
@@ -199,7 +208,7 @@ class SetTags(ArchiveCommand):
     def __init__(self, context: CommandContext, claim_id: str, number: int, tags: list[str]) -> None:
         shown = ", ".join(tags)
         text = f"Tag claim {number}: {shown}" if tags else f"Remove the tags of claim {number}"
-        super().__init__(context, text if len(text) <= 60 else text[:59] + "…")
+        super().__init__(context, _shorten(text, 60))
         self.claim_id, self.tags = claim_id, list(tags)
 
     def forward(self, archive: Archive, memo: _Memo) -> Changes:

