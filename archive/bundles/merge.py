@@ -14,6 +14,8 @@ the transaction rolls back and files stored by this import are removed.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -22,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import bagit
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from archive import clock
-from archive.bundles import BUNDLE_FORMAT, BUNDLE_VERSION
+from archive.bundles import BAG_FOLDER, BUNDLE_FORMAT, BUNDLE_VERSION
 from archive.bundles.unpack import BundleRefused, check_zip, extract
 from archive.documents import write_document
 from archive.extract import ExtractedDocument, Kind
@@ -94,9 +97,16 @@ def import_bundle(archive: Archive, path: Path, *, progress: ProgressFn = no_pro
         report = MergeReport(bundle_id=catalog["id"])
         with archive.session() as session:
             _merge(session, catalog, extracted, report)
-    except BaseException:
+    except BaseException as error:
         for sha256 in stored:
+            folder = archive.files.path_for(sha256).parent
             archive.files.remove(sha256)
+            try:
+                folder.rmdir()  # its fan-out folder too, when that file was all it held
+            except OSError:
+                pass
+        if isinstance(error, IntegrityError):  # its ids collide with this archive's (or repeat in it)
+            raise BundleRefused(f"it clashes with this archive ({str(error.orig).splitlines()[0][:160]})") from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -106,15 +116,21 @@ def import_bundle(archive: Archive, path: Path, *, progress: ProgressFn = no_pro
 
 
 def _validate_bag(bag_dir: Path) -> None:
+    def said(error: object) -> str:  # bagit names files by their staging path: keep them relative to the bag
+        text = str(error).replace(f"{bag_dir}{os.sep}", "").replace(str(bag_dir), BAG_FOLDER)
+        return (text.splitlines() or [type(error).__name__])[0][:400]
+
     try:
         bag = bagit.Bag(str(bag_dir))
+        oxum = bag.info.get("Payload-Oxum")
+        if oxum is not None and not re.fullmatch(r"\d+\.\d+", str(oxum)):  # bagit would fail on an unpacking
+            raise bagit.BagError(f"Malformed Payload-Oxum value: {oxum}")
         bag.validate(fast=False)
     except bagit.BagValidationError as error:
         details = getattr(error, "details", None) or []
-        first = str(details[0]) if details else str(error)
-        raise BundleRefused(f"it does not match its checksums ({first})") from None
+        raise BundleRefused(f"it does not match its checksums ({said(details[0] if details else error)})") from None
     except (bagit.BagError, ValueError, OSError, UnicodeDecodeError) as error:
-        raise BundleRefused(f"it is not a valid BagIt bag ({str(error).splitlines()[0][:160]})") from None
+        raise BundleRefused(f"it is not a valid BagIt bag ({said(error)})") from None
     for name in ("manifest-sha256.txt", "tagmanifest-sha256.txt"):
         if not (bag_dir / name).is_file():
             raise BundleRefused(f"its {name} is missing: the bag cannot be checked")
@@ -139,37 +155,80 @@ def read_catalog(bag_dir: Path) -> dict[str, Any]:
         _expect(catalog.get("id"), str, "id")
         for document in _expect(catalog.get("documents"), list, "documents"):
             _fields(document, "document", id=str, sha256=str, file=str, kind=str, title=str)
+            _optional(document, "document", size=int, media_type=str, original_name=str)
             if document["kind"] not in KINDS:
                 raise BundleRefused(f"document {document['id']!r} has an unknown kind {document['kind']!r}")
             _file_in_bag(bag_dir, document["file"])
         for article in _expect(catalog.get("articles"), list, "articles"):
             _fields(article, "article", id=str, sha256=str, file=str, title=str, text=str, format=str)
+            _optional(article, "article", size=int, media_type=str, original_name=str, summary=str, category=str)
             _file_in_bag(bag_dir, article["file"])
+            for section in _list(article, "sections", "section"):
+                _fields(section, "section", title=str, start=int)
+            _list(article, "cross_references", "cross reference", str)
+            _list(article, "warnings", "warning", str)
+            for source in _list(article, "sources", "source"):
+                _fields(source, "source", number=int, title=str)
+                _optional(source, "source", publisher=str, document=str, attached_by=str)
             for claim in _expect(article.get("claims"), list, "claims"):
                 _fields(claim, "claim", id=str, text=str, start=int, end=int, status=str)
+                _optional(claim, "claim", position=int, user_status=str, origin=str, note=str)
                 if not 0 <= claim["start"] <= claim["end"] <= len(article["text"]):
                     raise BundleRefused(f"claim {claim['id']!r} points outside its article's text")
+                _list(claim, "tags", "tag", str)
+                for citation in _list(claim, "citations", "citation"):
+                    _fields(citation, "citation", source=int)
+                    _list(citation, "sentences", "sentence", int)
                 for link in _expect(claim.get("links"), list, "links"):
                     _fields(link, "link", id=str, document=str, start=int, end=int, exact=str)
+                    _optional(link, "link", source_number=int, page=int, prefix=str, suffix=str, score=float,
+                              coverage=float, verdict=str, reason=str, origin=str, relation=str, decision=str,
+                              rects=list)
         for collection in _expect(catalog.get("collections", []), list, "collections"):
             _fields(collection, "collection", id=str, name=str)
+            for item in _list(collection, "items", "collection item"):
+                _fields(item, "collection item", id=str, type=str)
     except (KeyError, TypeError, AttributeError) as error:
         raise BundleRefused(f"its catalog.json is malformed ({error})") from None
     return catalog
 
 
+def _is(value: Any, kind: type) -> bool:
+    """``float`` means any number; a bool is not a number here."""
+    return isinstance(value, (int, float) if kind is float else kind) and (kind is bool or not isinstance(value, bool))
+
+
+def _a(kind: type) -> str:
+    name = "number" if kind is float else kind.__name__
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
 def _expect(value: Any, kind: type, what: str) -> Any:
-    if not isinstance(value, kind):
-        raise BundleRefused(f"its catalog.json is malformed ({what} should be a {kind.__name__})")
+    if not _is(value, kind):
+        raise BundleRefused(f"its catalog.json is malformed ({what} should be {_a(kind)})")
     return value
 
 
 def _fields(record: Any, what: str, **kinds: type) -> None:
     _expect(record, dict, what)
     for name, kind in kinds.items():
-        if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool) and kind is int:
-            raise BundleRefused(f"its catalog.json is malformed ({what} {name!r} is missing or not a "
-                                f"{kind.__name__})")
+        if not _is(record.get(name), kind):
+            raise BundleRefused(f"its catalog.json is malformed ({what} {name!r} is missing or not {_a(kind)})")
+
+
+def _optional(record: dict[str, Any], what: str, **kinds: type) -> None:
+    """Fields the merge uses when present (null or absent is fine)."""
+    for name, kind in kinds.items():
+        if record.get(name) is not None and not _is(record[name], kind):
+            raise BundleRefused(f"its catalog.json is malformed ({what} {name!r} is not {_a(kind)})")
+
+
+def _list(record: dict[str, Any], name: str, what: str, kind: type = dict) -> list[Any]:
+    """An optional list (absent means empty), each item of ``kind``."""
+    values = _expect(record.get(name, []), list, name)
+    for value in values:
+        _expect(value, kind, what)
+    return values
 
 
 def _file_in_bag(bag_dir: Path, name: str) -> Path:

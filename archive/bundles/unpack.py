@@ -3,7 +3,9 @@
 A bundle is untrusted input.  Before a byte is written, every entry name is
 checked (no "..", absolute paths, drive letters, backslashes, escapes into a
 sibling folder sharing the bag's name prefix, duplicate or colliding names),
-entry kinds (no symlinks or devices), counts and sizes, compression ratios
+entry kinds (no symlinks or devices), compression methods (stored and
+deflated only: zipfile inflates the others without a cap), counts (read from
+the end record first) and sizes, compression ratios
 typical of zip bombs, and entries whose data overlap (the overlapping-entry
 bomb).  Extraction then streams each entry with a hard cap on what it may
 expand to.  Every problem becomes one :class:`BundleRefused` line.
@@ -15,6 +17,7 @@ import stat
 import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from archive.bundles import BAG_FOLDER
@@ -39,6 +42,9 @@ class BundleRefused(FootnoteError):
 def check_zip(path: Path) -> list[zipfile.ZipInfo]:
     """Every check that needs no extraction; returns the entries to unpack (files only)."""
     try:
+        declared = _declared_entries(path)
+        if declared > MAX_ENTRIES:  # refused before zipfile parses them all
+            raise BundleRefused(f"it has {declared:,} entries (at most {MAX_ENTRIES:,} are accepted)")
         with zipfile.ZipFile(path) as bundle:
             infos = bundle.infolist()
             if len(infos) > MAX_ENTRIES:
@@ -52,6 +58,25 @@ def check_zip(path: Path) -> list[zipfile.ZipInfo]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error,
             NotImplementedError, UnicodeDecodeError) as error:
         raise BundleRefused(f"not a readable zip file ({_one_line(error)})") from None
+
+
+def _declared_entries(path: Path) -> int:
+    """The entry count in the zip's end record (zip64 too); 0 when there is none to read."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 22 - 0xFFFF))  # the end record, then a comment of at most 64 KiB
+        tail = handle.read()
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or len(tail) < end + 22:
+            return 0
+        count = struct.unpack_from("<H", tail, end + 10)[0]
+        if count == 0xFFFF and end >= 20 and tail[end - 20:end - 16] == b"PK\x06\x07":
+            zip64_end = struct.unpack_from("<Q", tail, end - 12)[0]
+            handle.seek(min(zip64_end, size))
+            record = handle.read(56)
+            if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                count = struct.unpack_from("<Q", record, 32)[0]
+        return count
 
 
 def _one_line(error: BaseException) -> str:
@@ -89,6 +114,11 @@ def _check_kinds_and_sizes(infos: list[zipfile.ZipInfo]) -> None:
             raise BundleRefused(f"entry {info.filename!r} is a symbolic link or special file")
         if info.flag_bits & 0x1:
             raise BundleRefused(f"entry {info.filename!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # zipfile inflates bzip2 and LZMA a whole read at a time, with no cap: 100 bytes can be gigabytes.
+            method = zipfile.compressor_names.get(info.compress_type, f"method {info.compress_type}")
+            raise BundleRefused(f"entry {info.filename!r} is compressed with {method} "
+                                "(Footnote reads only stored and deflated entries)")
         if info.file_size > MAX_ENTRY_BYTES:
             raise BundleRefused(f"entry {info.filename!r} expands to {info.file_size:,} bytes")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -138,6 +168,7 @@ def extract(path: Path, infos: list[zipfile.ZipInfo], target: Path) -> Path:
         raise
     except FileExistsError as error:
         raise BundleRefused(f"two entries write the same file ({Path(error.filename).name})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error, NotImplementedError,
+            zlib.error) as error:
         raise BundleRefused(f"the zip is damaged ({_one_line(error)})") from None
     return root / BAG_FOLDER
