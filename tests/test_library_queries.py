@@ -140,11 +140,21 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
     return root, expected
 
 
+_TEMPLATES: dict[str, Path] = {}
+
+
+def demo_template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive, built once per test session (importing its PDFs takes seconds); copy it before use."""
+    if "demo" not in _TEMPLATES:
+        root = tmp_path_factory.mktemp("demo-template") / "a"
+        ensure_demo_archive(root)
+        _TEMPLATES["demo"] = root
+    return _TEMPLATES["demo"]
+
+
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "a"
-    ensure_demo_archive(root)
-    return root
+    return demo_template_dir(tmp_path_factory)
 
 
 @pytest.fixture
@@ -285,13 +295,19 @@ def test_big_archive_counts_are_right(big: tuple[Path, Expected]) -> None:
     assert len(failed) == expected.failed and all(d["status"] not in library.READABLE for d in failed)
 
 
-def best_of(runs: int, work) -> float:
-    times = []
+def best_of(runs: int, work) -> tuple[float, float]:
+    """The shortest wall-clock and CPU times of ``runs`` runs.
+
+    CPU time decides: it is what the query costs, whereas wall-clock time on a
+    busy machine (tests running in parallel) also counts waiting for a processor.
+    """
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return min(wall), min(cpu)
 
 
 def test_big_archive_pages_are_fast(big: tuple[Path, Expected]) -> None:
@@ -313,8 +329,9 @@ def test_big_archive_pages_are_fast(big: tuple[Path, Expected]) -> None:
             "documents, failed": lambda: library.page_documents(session, 0, 200, "failed"),
             "sidebar counts": lambda: library.sidebar_counts(session),
         }
-        measured = {name: best_of(3, work) for name, work in timings.items()}
-    print("\n" + "\n".join(f"  {name:32} {seconds * 1000:7.1f} ms" for name, seconds in measured.items()))
-    slow = {name: s for name, s in measured.items() if s > (0.25 if name == "sidebar counts" else 0.1)}
+        measured = {name: best_of(5, work) for name, work in timings.items()}
+    print("\n  (best of 5)" + " " * 22 + "wall      CPU\n" + "\n".join(
+        f"  {name:32} {wall * 1000:5.1f} ms {cpu * 1000:5.1f} ms" for name, (wall, cpu) in measured.items()))
+    slow = {name: cpu for name, (_, cpu) in measured.items() if cpu > (0.25 if name == "sidebar counts" else 0.1)}
     assert not slow, f"too slow: {slow}"
 
