@@ -51,7 +51,7 @@ def list_articles(archive: Archive) -> list[dict[str, Any]]:
         .outerjoin(claims, claims.c.article_id == Article.id)
         .order_by(col(Article.published).desc().nulls_last(), Article.title)
     )
-    with archive.session() as session:
+    with archive.read_session() as session:
         rows = session.exec(statement).all()
     return [
         {"id": row.id, "title": row.title, "published": _iso(row.published),
@@ -62,7 +62,7 @@ def list_articles(archive: Archive) -> list[dict[str, Any]]:
 
 def article_detail(archive: Archive, key: str) -> dict[str, Any]:
     """Everything known about one article, as plain data (the ``show --json`` shape)."""
-    with archive.session() as session:
+    with archive.read_session() as session:
         article = find_article(session, key)
         aid = article.id
         sections = session.exec(select(ArticleSection).where(ArticleSection.article_id == aid)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from archive import clock
 from archive.errors import SchemaTooNew, UpgradeFailed
 
 
@@ -226,12 +225,20 @@ CREATE TABLE annotation_history (
 CREATE INDEX ix_annotation_history_item_id ON annotation_history (item_id)
 """
 
+V6_SQL = """
+CREATE INDEX ix_article_listing ON article (published DESC, title, id);
+CREATE INDEX ix_document_listing ON document (title COLLATE NOCASE, id);
+CREATE INDEX ix_document_status ON document (status);
+CREATE INDEX ix_claim_article_status ON claim (article_id, status, user_status)
+"""
+
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog of files, articles, sources, claims and citations", _script(V1_SQL)),
     Step(2, "source documents, pages, passages, links; sources attach to documents", _script(V2_SQL)),
     Step(3, "notes and tags on claims; a key-value table for archive settings", _script(V3_SQL)),
     Step(4, "collections of articles and documents", _script(V4_SQL)),
     Step(5, "history of annotations replaced when bundles merge", _script(V5_SQL)),
+    Step(6, "indexes for the library's paged lists on large archives", _script(V6_SQL)),
 )
 
 CURRENT_VERSION = STEPS[-1].version
@@ -262,8 +269,10 @@ def upgrade(database: Path, backups: Path, steps: Sequence[Step] = STEPS) -> int
         todo = pending_steps(found, steps)
         if not todo:
             return None
-        if found > 0:
-            backup_copy(db, backups / f"archive-v{found}-{clock.now():%Y%m%dT%H%M%S}.db")
+        if found > 0:  # checked before it is kept, and rotated with the other backups
+            from archive.backups import UPGRADE, backup_database
+
+            backup_database(database, backups, UPGRADE, prefix=f"archive-v{found}", connection=db)
         db.execute("PRAGMA foreign_keys = OFF")  # steps may rebuild tables
         db.execute("BEGIN IMMEDIATE")
         try:

@@ -4,6 +4,8 @@
 bring the schema up to date; readers open the database read-only and never
 upgrade it.  Every connection runs with foreign keys on and WAL journaling, and
 with real transactions (pysqlite's legacy mode would autocommit DDL).
+What happens around that (crash recovery, a damaged database, backups, a
+read-only or full disk) lives in :mod:`archive.recovery` and :mod:`archive.backups`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlmodel import Session
 
 import logging
 
-from archive import schema
+from archive import recovery, schema
 from archive.errors import ArchiveNotFound, FootnoteError
 from archive.filestore import FileStore
 from archive.lock import WriteLock
@@ -38,6 +40,9 @@ class Archive:
         self.files = FileStore(layout)
         self._lock = lock
         self._search_index = None
+        self.notices: list[str] = []  # what opening found and did (crash recovery, restored backup, …)
+        self.read_only_reason: str | None = None  # why changes are refused, when it is not just the mode
+        self._read_engine: Engine | None = None
 
     @property
     def search_index(self):
@@ -78,19 +83,32 @@ class Archive:
             if not create or read_only:
                 raise ArchiveNotFound(f"no archive at {layout.root} (import a file to create one)")
         if read_only:
-            return cls(layout, _open_read_only(layout), lock=None)
-        layout.root.mkdir(parents=True, exist_ok=True)
+            opened = cls(layout, _open_read_only(layout), lock=None)
+            opened.read_only_reason = recovery.read_only_reason(layout)
+            opened.notices = recovery.read_only_notices(layout)
+            return opened
         lock = WriteLock(layout.lock)
-        lock.acquire()
+        try:
+            layout.root.mkdir(parents=True, exist_ok=True)
+            recovery.ensure_writable(layout)
+            lock.acquire()
+        except OSError as error:
+            raise recovery.translate_open_error(layout, error) from error
         try:
             layout.files.mkdir(exist_ok=True)
-            _initialise_journal(layout.database)
-            schema.upgrade(layout.database, layout.backups)
+            state = recovery.prepare(layout, lambda: (_initialise_journal(layout.database),
+                                                      schema.upgrade(layout.database, layout.backups)))
             engine = _engine(f"sqlite:///{layout.database}", writable=True)
         except BaseException:
             lock.release()
             raise
-        return cls(layout, engine, lock)
+        opened = cls(layout, engine, lock)
+        try:
+            opened.notices = recovery.after_open(opened, state)
+        except BaseException:
+            opened.close()
+            raise
+        return opened
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -99,15 +117,35 @@ class Archive:
             with session.begin():
                 yield session
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only unit of work that never waits for a writer.
+
+        Writes begin with BEGIN IMMEDIATE (one writer, no lock upgrades); a plain
+        BEGIN reads the last committed state at once, even while a long import
+        writes: what the user interface uses while the task runner works.
+        """
+        if self._read_engine is None:
+            self._read_engine = self.engine if self.read_only else _engine(
+                f"sqlite:///{self.layout.database}", writable=False)
+        with Session(self._read_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
     def require_writable(self) -> None:
         if self.read_only:
+            if self.read_only_reason:
+                raise recovery.read_only_error(self.layout, self.read_only_reason)
             raise FootnoteError(f"the archive at {self.root} is open read-only")
 
     def close(self) -> None:
         if self._search_index is not None:
             self._search_index.close()
+        if self._read_engine is not None and self._read_engine is not self.engine:
+            self._read_engine.dispose()
         self.engine.dispose()
         if self._lock is not None:
+            recovery.closed(self.layout)
             self._lock.release()
             self._lock = None
 
@@ -128,17 +166,24 @@ def _initialise_journal(database: Path) -> None:
 
 
 def _open_read_only(layout: ArchiveLayout) -> Engine:
-    db = sqlite3.connect(f"file:{layout.database}?mode=ro", uri=True)
+    flags = recovery.read_only_uri_flags(layout)  # immutable on a read-only disk: SQLite cannot make its -shm
     try:
-        found = schema.read_version(db)
-    finally:
-        db.close()
+        db = sqlite3.connect(f"file:{layout.database}?mode=ro{flags}", uri=True)
+        try:
+            found = schema.read_version(db)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:
+        if recovery.is_damage(error):
+            raise recovery.damaged_for_reading(layout, error) from None
+        raise
     if schema.pending_steps(found):
         raise FootnoteError(
             f"the archive at {layout.root} has schema version {found} and needs an upgrade "
             f"to {schema.CURRENT_VERSION}: open it once for writing (for example, import a file)"
         )
-    return _engine(f"sqlite:///file:{layout.database}?mode=ro&uri=true", writable=False)
+    return _engine(f"sqlite:///file:{layout.database}?mode=ro{flags}&uri=true", writable=False)
 
 
 def _engine(url: str, *, writable: bool) -> Engine:

@@ -569,7 +569,7 @@ class ItemListModel(QAbstractListModel):
         self.entry = entry
         self._segments = segments(entry) if entry is not None else []
         self._rows = []
-        with self.archive.session() as session:
+        with self.archive.read_session() as session:
             self._totals = [segment.count(session) for segment in self._segments]
             self._rows = self._read(session, max(at_least, self.page_size))
         self.endResetModel()
@@ -613,7 +613,7 @@ class ItemListModel(QAbstractListModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self.canFetchMore(parent):
             return
-        with self.archive.session() as session:
+        with self.archive.read_session() as session:
             rows = self._read(session, self.page_size)
         if rows:
             first = len(self._rows)
@@ -926,7 +926,7 @@ class LibraryPane(QWidget):
 
     def refresh(self) -> None:
         """Read the counts and the chosen entry's items again, keeping the entry, the chosen item and the place."""
-        with self.archive.session() as session:
+        with self.archive.read_session() as session:
             counts = library.sidebar_counts(session)
         self.collections = counts.collections
         current = self._entry

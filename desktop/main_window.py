@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         from archive.library import page_articles, sidebar_counts
 
         self.library.refresh()
-        with self.archive.session() as session:
+        with self.archive.read_session() as session:
             counts = sidebar_counts(session)
             first = page_articles(session, 0, 1) if self.detail is None else []
         self.counts_label.setText(f"{plural(counts.articles, 'article')} \u00b7 "

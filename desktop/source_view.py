@@ -505,7 +505,7 @@ class SourceView(QWidget):
     def show_document(self, document_id: str, *, start: int | None = None, end: int | None = None,
                       page: int | None = None, rects: Sequence[Sequence[float]] | None = None) -> None:
         """Open a document at a passage: ``start:end`` of its text, on ``page``, drawn as ``rects`` if given."""
-        with self.archive.session() as session:
+        with self.archive.read_session() as session:
             document = session.get(Document, document_id)
             words = PageWords.load(session, document_id) if document is not None and document.kind == "pdf" else None
         same = document is not None and self._document is not None and self._document.id == document.id \
