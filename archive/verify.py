@@ -149,8 +149,8 @@ def _verify_article(archive: Archive, article_id: str, prepared: dict[str, Prepa
                                            col(Link.decision).is_(None)))
         if new_links:
             session.execute(insert(Link), new_links)
-        for claim in claims:
-            if claim.status != statuses[claim.id]:
-                session.execute(update(Claim).where(Claim.id == claim.id)
-                                .values(status=statuses[claim.id], updated_at=now))
+        changed = [{"id": claim.id, "status": statuses[claim.id], "updated_at": now}
+                   for claim in claims if claim.status != statuses[claim.id]]
+        if changed:  # one executemany by primary key (a statement per claim re-checked every loaded claim)
+            session.execute(update(Claim), changed)
     return result
