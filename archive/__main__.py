@@ -1,5 +1,12 @@
-import sys
+"""``python -m archive``: the ``footnote`` command.
 
-from archive.cli import main
+Guarded: extraction workers are started with "spawn", which imports the main
+module again in each child (as ``__mp_main__``); the command must not run there.
+"""
 
-sys.exit(main())
+if __name__ == "__main__":
+    import sys
+
+    from archive.cli import main
+
+    sys.exit(main())

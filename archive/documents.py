@@ -48,7 +48,7 @@ def write_document(session: Session, extracted: ExtractedDocument, *, sha256: st
             dict(document_id=document_id, number=p.number, width=p.width, height=p.height, start=p.start,
                  end=p.end, words=p.words) for p in extracted.pages])
     if extracted.passages:
-        locator = PageLocator([(p.number, p.start, unpack(p.words)) for p in extracted.pages])
+        locator = PageLocator([(p.number, p.start, p.words) for p in extracted.pages])
         session.execute(insert(Passage), [
             dict(document_id=document_id, position=i, page=locator.page_of(start),
                  start=start, end=end, rects=locator.rects(start, end))
@@ -57,13 +57,30 @@ def write_document(session: Session, extracted: ExtractedDocument, *, sha256: st
 
 
 class PageLocator:
-    """Which page an offset is on, and the rectangles of a span, for one document."""
+    """Which page an offset is on, and the rectangles of a span, for one document.
 
-    def __init__(self, pages: list[tuple[int, int, list]]) -> None:
-        """``pages`` are ``(number, start, word boxes)`` in page order."""
+    Word boxes stay packed until a span on their page is asked for, and only a
+    few pages are kept unpacked: a 1,000-page document costs a page's worth.
+    """
+
+    CACHED_PAGES = 8
+
+    def __init__(self, pages: list[tuple[int, int, bytes | list]]) -> None:
+        """``pages`` are ``(number, start, word boxes)`` in page order, boxes packed or not."""
         self._numbers = [number for number, _, _ in pages]
         self._starts = [start for _, start, _ in pages]
-        self._pages = pages
+        self._packed = [boxes for _, _, boxes in pages]
+        self._unpacked: dict[int, list] = {}
+
+    def _boxes(self, index: int) -> list:
+        boxes = self._unpacked.get(index)
+        if boxes is None:
+            packed = self._packed[index]
+            boxes = unpack(packed) if isinstance(packed, (bytes, bytearray, memoryview)) else packed
+            if len(self._unpacked) >= self.CACHED_PAGES:
+                self._unpacked.pop(next(iter(self._unpacked)))
+            self._unpacked[index] = boxes
+        return boxes
 
     def page_of(self, offset: int) -> int | None:
         if not self._starts:
@@ -71,17 +88,18 @@ class PageLocator:
         return self._numbers[max(0, bisect_right(self._starts, offset) - 1)]
 
     def rects(self, start: int, end: int) -> list[Rect]:
-        if not self._pages:
+        if not self._starts:
             return []
         first = max(0, bisect_right(self._starts, start) - 1)
         last = max(0, bisect_right(self._starts, max(start, end - 1)) - 1)
-        return [list(r) for r in rects_for_span(self._pages[first:last + 1], start, end)]
+        pages = [(self._numbers[i], self._starts[i], self._boxes(i)) for i in range(first, last + 1)]
+        return [list(r) for r in rects_for_span(pages, start, end)]
 
 
 def page_locator(session: Session, document_id: str) -> PageLocator:
     pages = session.exec(select(DocumentPage).where(DocumentPage.document_id == document_id)
                          .order_by(DocumentPage.number)).all()
-    return PageLocator([(p.number, p.start, unpack(p.words)) for p in pages])
+    return PageLocator([(p.number, p.start, p.words) for p in pages])
 
 
 def find_document(session: Session, key: str) -> Document:

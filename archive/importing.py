@@ -238,7 +238,7 @@ def _extract_sources(archive: Archive, sources: list[_PendingSource], report: Im
     by_path = {archive.files.path_for(s.sha256): s for s in sources}
     tasks = [Task(archive.files.path_for(s.sha256), s.kind, password) for s in sources]
     own_pool = pool is None
-    pool = pool or ExtractionPool(min(len(tasks), os.cpu_count() or 1))
+    pool = pool or ExtractionPool(os.cpu_count() or 1)  # workers start only when needed; long PDFs use all
     written: list[tuple[str, bool]] = []
     finished: set[Path] = set()
     try:

@@ -26,6 +26,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -78,8 +79,11 @@ def words(normalized: str) -> list[str]:
     return _WORD.findall(normalized)
 
 
+_stem = lru_cache(maxsize=100_000)(stem)  # a document repeats its words: stem each distinct one once
+
+
 def key_stems(tokens: Iterable[str]) -> set[str]:
-    return {stem(token) for token in tokens if token not in STOPWORDS and not token.isdigit() and len(token) > 1}
+    return {_stem(token) for token in tokens if token not in STOPWORDS and not token.isdigit() and len(token) > 1}
 
 
 class DocumentMatcher:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
+from bisect import bisect_right
 from typing import Iterable, Sequence
 
 Box = tuple[int, int, float, float, float, float]
@@ -41,8 +42,12 @@ def rects_for_span(pages: Sequence[tuple[int, int, list[Box]]], start: int, end:
     rects: list[list[float]] = []
     for number, page_start, boxes in pages:
         current: list[float] | None = None
-        for word_start, word_end, x0, y0, x1, y1 in boxes:
-            if word_end + page_start <= start or word_start + page_start >= end:
+        # Words are in offset order: start at the first word ending after ``start``, stop past ``end``.
+        first = bisect_right(boxes, start - page_start, key=lambda box: box[1])
+        for word_start, word_end, x0, y0, x1, y1 in boxes[first:]:
+            if word_start + page_start >= end:
+                break
+            if word_end + page_start <= start:
                 continue
             same_line = current is not None and min(current[4], y1) - max(current[2], y0) > 0.5 * (y1 - y0) \
                 and x0 >= current[1] - 1
