@@ -22,7 +22,8 @@ are reported too: pages per CPU-second hardly depend on the machine's load.
 * ``pdftotext``: one process per file, text to /dev/null (the reference);
 * ``import``: ``import_paths(archive, files, verify=False)`` into a fresh archive per run: hashing,
   the file store, a new ``ExtractionPool`` (worker spawn included), sandboxed extraction with word boxes,
-  sentence passages, and the catalog write (timed apart by wrapping ``importing._write_source``);
+  sentence passages, the catalog write and the search index update (timed apart by wrapping
+  ``importing._write_source`` and ``Archive.reindex``);
 * ``import, pool of 2`` (sets of fewer files than workers): the same, given a new ``ExtractionPool(2)``.
   ``import_paths`` sizes its own pool by the number of files, so one long PDF gets one worker and is
   never split into page chunks;
@@ -84,8 +85,17 @@ def run_import(files: list[Path], workers: int | None = None) -> dict[str, Any]:
     from archive.importing import Outcome, import_paths
     from archive.store import Archive
 
-    spent = {"write": 0.0, "prepare": 0.0}
-    originals = importing._write_source, importing._prepare_source
+    spent = {"write": 0.0, "prepare": 0.0, "reindex": 0.0}
+    # (owner, attribute, key): the parts timed apart; a part missing from this version of the code is skipped.
+    parts = [(importing, "_write_source", "write"), (importing, "_prepare_source", "prepare"),
+             (Archive, "reindex", "reindex")]
+    saved = [(owner, name, getattr(owner, name), key) for owner, name, key in parts if hasattr(owner, name)]
+    pool_sizes: list[int] = []  # the ExtractionPool sizes import_paths made for itself
+    original_init = ExtractionPool.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        pool_sizes.append(self.size)
 
     def timed(key, fn):
         def wrapper(*args, **kwargs):
@@ -98,8 +108,10 @@ def run_import(files: list[Path], workers: int | None = None) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="fn-bench-") as folder:
         archive = Archive.open(Path(folder) / "archive", create=True)
-        importing._write_source = timed("write", originals[0])
-        importing._prepare_source = timed("prepare", originals[1])
+        for owner, name, original, key in saved:
+            setattr(owner, name, timed(key, original))
+        if workers is None:
+            ExtractionPool.__init__ = recording_init
         try:
             start = clock()
             if workers is None:
@@ -109,14 +121,16 @@ def run_import(files: list[Path], workers: int | None = None) -> dict[str, Any]:
                     report = import_paths(archive, files, verify=False, pool=pool)
             total = clock() - start
         finally:
-            importing._write_source, importing._prepare_source = originals
+            for owner, name, original, _ in saved:
+                setattr(owner, name, original)
+            ExtractionPool.__init__ = original_init
             archive.close()
     outcomes: dict[str, int] = {}
     for result in report.results:
         outcomes[result.outcome.value] = outcomes.get(result.outcome.value, 0) + 1
     failed = [f"{r.path.name}: {r.message}" for r in report.results if r.outcome is Outcome.FAILED]
-    return {"seconds": total, "write": spent["write"], "prepare": spent["prepare"], "outcomes": outcomes,
-            "failed": failed}
+    return {"seconds": total, **spent, "outcomes": outcomes, "failed": failed,
+            "pool_workers": pool_sizes[0] if pool_sizes else workers}
 
 
 def extract_all(pool, files: list[Path], keep: list | None = None) -> dict[str, Any]:
@@ -145,6 +159,51 @@ def pool_start() -> None:
     probe = Task(common.many_pages_pdf(2), Kind.PDF, probe=True)
     with ExtractionPool(WORKERS) as pool:
         list(pool.run([probe] * WORKERS))
+
+
+_SPAWN_SCRIPT = """\
+import json, resource, sys, time
+sys.path.insert(0, {repo!r})
+{extra_import}
+from archive.extract import Kind
+from archive.extract.sandbox import ExtractionPool, Task
+
+if __name__ == "__main__":
+    probe = Task(__import__("pathlib").Path({pdf!r}), Kind.PDF, probe=True)
+    start = time.perf_counter()
+    with ExtractionPool({workers}) as pool:
+        list(pool.run([probe] * {workers}))
+        ready = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({{"seconds": ready, "workers_cpu": usage.ru_utime + usage.ru_stime,
+                      "worker_max_rss_mb": usage.ru_maxrss / 1024}}))
+"""
+
+
+def worker_start_by_main_module(runs: int) -> dict[str, Any]:
+    """Workers are spawned: each one re-imports the parent's ``__main__`` module from its file.  The
+    ``footnote`` console script imports ``archive.cli`` at its top, so every worker of a CLI import pays
+    for importing ``archive.cli`` (SQLAlchemy, the search engine, ...).  Measured with two throwaway
+    scripts, identical but for that import: pool start-up time, the workers' CPU and their peak RSS."""
+    pdf = str(common.many_pages_pdf(2))
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="fn-bench-spawn-") as folder:
+        scripts = {}
+        for label, extra in (("plain script", ""),
+                             ("script importing archive.cli (as the footnote console script)",
+                              "from archive.cli import main  # noqa: F401")):
+            path = Path(folder) / f"spawn_{len(scripts)}.py"
+            path.write_text(_SPAWN_SCRIPT.format(repo=str(common.REPO), extra_import=extra, pdf=pdf,
+                                                 workers=WORKERS), encoding="utf-8")
+            scripts[label] = path
+        samples: dict[str, list[dict[str, float]]] = {label: [] for label in scripts}
+        for _ in range(runs):
+            for label, path in scripts.items():
+                done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+                samples[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for label, values in samples.items():
+        figures[label] = {key: statistics.median(v[key] for v in values) for key in values[0]}
+    return figures
 
 
 def extract_cold(files: list[Path]) -> dict[str, int]:
@@ -244,7 +303,8 @@ def measure_set(name: str, files: list[Path], runs: int) -> dict[str, Any]:
         if label in imports:
             middle = sorted(imports[label], key=lambda r: r["seconds"])[len(imports[label]) // 2]
             entry.update(write_seconds=middle["write"], prepare_seconds=middle["prepare"],
-                         outcomes=middle["outcomes"], failed=middle["failed"])
+                         reindex_seconds=middle["reindex"], outcomes=middle["outcomes"], failed=middle["failed"],
+                         pool_workers=middle["pool_workers"])
         entry.update(extra.get(label, {}))
         figures[label] = entry
         cpu = f"{entry['pages_per_cpu_s']:7.1f} pages/CPU-s" if entry["pages_per_cpu_s"] else " " * 19
@@ -253,8 +313,9 @@ def measure_set(name: str, files: list[Path], runs: int) -> dict[str, Any]:
         if label in imports:
             if entry["failed"]:
                 say(f"  !! failed: {entry['failed']}")
-            say(f"  {'':<22} of which catalog write {seconds(entry['write_seconds'])}, hash + file store "
-                f"{seconds(entry['prepare_seconds'])}; outcomes {entry['outcomes']}")
+            say(f"  {'':<22} of which catalog write {seconds(entry['write_seconds'])}, search index "
+                f"{seconds(entry['reindex_seconds'])}, hash + file store {seconds(entry['prepare_seconds'])}; "
+                f"pool of {entry['pool_workers']} worker(s); outcomes {entry['outcomes']}")
     return figures
 
 
@@ -465,6 +526,10 @@ def main() -> None:
     results["pool_start"] = {"seconds": median, "runs": times}
     say(f"\nstarting an ExtractionPool({WORKERS}) until both workers answer: {seconds(median)} "
         f"(runs: {', '.join(seconds(t) for t in times)})")
+    results["worker_start_by_main_module"] = spawn = worker_start_by_main_module(runs)
+    for label, f in spawn.items():
+        say(f"  from a {label}: {seconds(f['seconds'])}, workers' CPU {f['workers_cpu']:.2f} s, "
+            f"largest worker {f['worker_max_rss_mb']:.0f} MB")
     for name, files in sets.items():
         results["sets"][name] = measure_set(name, files, runs)
     profiles = {}
