@@ -38,7 +38,7 @@ from desktop.undo import make_undo_stack
 SETTINGS_ORGANIZATION = "Footnote"
 SETTINGS_APPLICATION = "Footnote"
 DEFAULT_SIZE = (1600, 1000)
-DEFAULT_SPLIT = [270, 560, 330, 440]
+DEFAULT_SPLIT = [290, 490, 320, 500]
 RECENT_LIMIT = 8
 RELATIONS = (("supports", "Supports"), ("contradicts", "Contradicts"), ("context", "Gives context"))
 
@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.notice = notice
         self.settings = settings or QSettings(SETTINGS_ORGANIZATION, SETTINGS_APPLICATION)
         self.detail: dict[str, Any] | None = None
+        self._keeping: str | None = None  # the claim chosen again while its article is read again
+        self._made_claim: Any = None  # the MakeClaim command whose new claim gets chosen once it exists
         self.setWindowTitle("Footnote")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(not archive.read_only)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self._restore_layout()
         self._remember_archive()
-        self.reload()
+        self.reload(refresh_library=False)  # the library pane has just read its counts
 
     # --- building --------------------------------------------------------------
 
@@ -263,26 +265,35 @@ class MainWindow(QMainWindow):
 
     # --- showing ---------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, *, refresh_library: bool = True) -> None:
         """Read the library again and the open article, keeping what was chosen."""
-        from archive.library import page_articles, sidebar_counts
+        from archive.library import page_articles
 
-        self.library.refresh()
-        with self.archive.read_session() as session:
-            counts = sidebar_counts(session)
-            first = page_articles(session, 0, 1) if self.detail is None else []
+        if refresh_library:
+            self.library.refresh()
+        counts = self.library.counts
         self.counts_label.setText(f"{plural(counts.articles, 'article')} \u00b7 "
                                   f"{plural(counts.documents, 'source')}")
         if self.detail is not None:
             self.open_article(self.detail["id"], keep_claim=True)
-        elif first:
+            return
+        with self.archive.read_session() as session:
+            first = page_articles(session, 0, 1) if counts.articles else []
+        if first:
             self.open_article(first[0]["id"])
         else:
             self._show_article(None, "No articles yet. Import a digest: File \u25b8 Import files (Ctrl+I), "
                                      "or drop files on this window.")
 
     def open_article(self, article_id: str, *, keep_claim: bool = False, claim_id: str | None = None) -> None:
+        """Show an article, at ``claim_id`` if given.  ``keep_claim`` reads the shown article again (after an
+        edit, F5): the same claim stays chosen even if claims were added before it, the reader keeps its
+        scroll position and the source view is left where the user put it."""
         row = self.claims.current_row() if keep_claim else -1
+        again = keep_claim and self.detail is not None and self.detail["id"] == article_id
+        kept = self.detail["claims"][row]["id"] if again and 0 <= row < len(self.detail["claims"]) else None
+        claim_id = claim_id or kept
+        scroll = self.reader.verticalScrollBar().value() if again else 0
         try:
             detail = article_detail(self.archive, article_id)
         except FootnoteError as error:
@@ -290,10 +301,18 @@ class MainWindow(QMainWindow):
             return
         self.inspector.flush()
         self._show_article(detail)
+        if again:
+            self.reader.document().documentLayout().documentSize()  # lay it out, so the old place exists
+            self.reader.verticalScrollBar().setValue(scroll)
         if claim_id is not None:
-            row = next((i for i, c in enumerate(detail["claims"]) if c["id"] == claim_id), -1)
+            row = next((i for i, c in enumerate(detail["claims"]) if c["id"] == claim_id),
+                       min(row, len(detail["claims"]) - 1) if again else -1)  # a removed claim: the next one
         if 0 <= row < len(detail["claims"]):
-            self.claims.select_row(row)
+            self._keeping = kept
+            try:
+                self.claims.select_row(row)
+            finally:
+                self._keeping = None
 
     def _show_article(self, detail: dict[str, Any] | None, message: str = "") -> None:
         self.detail = detail
@@ -311,7 +330,8 @@ class MainWindow(QMainWindow):
         self.inspector.set_claim(self.detail, row if row >= 0 else None)
         claim = self.detail["claims"][row] if self.detail and 0 <= row < len(self.detail["claims"]) else None
         links = [link for link in (claim or {}).get("links", []) if link.get("decision") != "rejected"]
-        if links:
+        # Choosing the same claim again after an edit leaves the source view where the user has it.
+        if links and (claim is None or claim["id"] != self._keeping):
             self.show_link(links[0])
         self._update_actions()
 
@@ -346,7 +366,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select some text of the article to make it a claim.", 5000)
             return
         start, end = span
-        self.inspector.edits.make_claim(self.detail["id"], start, end, self.detail["text"][start:end])
+        self._made_claim = self.inspector.edits.make_claim(self.detail["id"], start, end,
+                                                           self.detail["text"][start:end])
 
     def link_selection(self, relation: str) -> None:
         selection = self.source.selection()
@@ -356,13 +377,16 @@ class MainWindow(QMainWindow):
             return
         claim = self.detail["claims"][row]
         document = self.source.document
+        page = self.source.pdf_view.words.page_of(selection[0]) if self.source.mode == "pdf" else None
         self.inspector.edits.make_link(claim["id"], row + 1, self.source.document_id, selection[0], selection[1],
-                                       relation, document_title=document.title if document else "",
-                                       page=self.source.current_page or None)
+                                       relation, document_title=document.title if document else "", page=page)
 
     def _after_edit(self, _changes: object = None) -> None:
+        made, claim_id = self._made_claim, None
+        if made is not None and made.claim_id is not None:  # the claim just made: choose it
+            self._made_claim, claim_id = None, made.claim_id
         if self.detail is not None:
-            self.open_article(self.detail["id"], keep_claim=True)
+            self.open_article(self.detail["id"], keep_claim=True, claim_id=claim_id)
         self.library.refresh()
 
     def _reader_menu(self, point: Any) -> None:
@@ -397,6 +421,7 @@ class MainWindow(QMainWindow):
         from archive.importing import Outcome
 
         self.library.refresh()
+        self._show_counts()
         imported = report.of(Outcome.IMPORTED)
         new_article = next((r.article_id for r in imported if r.article_id), None)
         if new_article:
@@ -486,11 +511,12 @@ class MainWindow(QMainWindow):
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Cancelled. What was finished is kept.", 6000)
             return
+        first_line = (str(error).strip().splitlines() or [""])[0]
         if isinstance(error, FootnoteError):
-            text = str(error)
+            text = first_line or type(error).__name__
         else:
             log_file = self.archive.layout.log
-            text = (f"Something went wrong ({type(error).__name__}: {error}). Details are in {log_file}; "
+            text = (f"Something went wrong ({type(error).__name__}: {first_line}). Details are in {log_file}; "
                     "please report it.")
         box = QMessageBox(QMessageBox.Icon.Warning, "Footnote", text, parent=self)
         box.setObjectName("errorMessage")

@@ -130,6 +130,7 @@ class LibraryPane(QWidget):
         """Read the counts and the chosen entry's items again, keeping the entry, the chosen item and the place."""
         with self.archive.read_session() as session:
             counts = library.sidebar_counts(session)
+        self.counts = counts  # the main window's status bar reads them too: one query for both
         self.collections = counts.collections
         current = self._entry
         if self.sidebar_model.set_counts(counts):
