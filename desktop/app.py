@@ -18,7 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable
 
+from importlib import resources
+
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from archive.demo import ensure_demo_archive
@@ -68,17 +71,34 @@ def application() -> QApplication:
         app.setOrganizationName(SETTINGS_ORGANIZATION)
         app.setApplicationName(APP_NAME)
         app.setApplicationDisplayName(APP_NAME)
+        app.setDesktopFileName("io.github.footnote.Footnote")  # the menu entry's icon on Wayland
+        app.setWindowIcon(_icon())
     assert isinstance(app, QApplication)
     apply_style(app)
     return app
 
 
+def _icon() -> QIcon:
+    """Footnote's icon at every size shipped in resources/icons (works frozen: importlib.resources)."""
+    icon = QIcon()
+    folder = resources.files("resources") / "icons"
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(folder / f"footnote-{size}.png"))
+    return icon
+
+
 def apply_style(app: QApplication) -> None:
-    app.setFont(theme.ui_font(10))
+    """Footnote's font and stylesheet; applying them again is a no-op (restyling every widget is slow)."""
+    font = theme.ui_font(10)
+    if app.font() != font:
+        app.setFont(font)
     try:
-        app.setStyleSheet(theme.stylesheet())
+        sheet = theme.stylesheet()
     except (OSError, ModuleNotFoundError) as error:  # a broken install: plain Qt looks still work
         log.warning("stylesheet not loaded: %s", error)
+        return
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def install_excepthook(log_file: Path, notify: Callable[[str], None] | None = None) -> ExceptHook:

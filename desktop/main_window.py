@@ -272,8 +272,7 @@ class MainWindow(QMainWindow):
         if refresh_library:
             self.library.refresh()
         counts = self.library.counts
-        self.counts_label.setText(f"{plural(counts.articles, 'article')} \u00b7 "
-                                  f"{plural(counts.documents, 'source')}")
+        self._show_counts()
         if self.detail is not None:
             self.open_article(self.detail["id"], keep_claim=True)
             return
@@ -284,6 +283,12 @@ class MainWindow(QMainWindow):
         else:
             self._show_article(None, "No articles yet. Import a digest: File \u25b8 Import files (Ctrl+I), "
                                      "or drop files on this window.")
+
+    def _show_counts(self) -> None:
+        """The status bar's article and source counts, as the library read them last."""
+        counts = self.library.counts
+        self.counts_label.setText(f"{plural(counts.articles, 'article')} \u00b7 "
+                                  f"{plural(counts.documents, 'source')}")
 
     def open_article(self, article_id: str, *, keep_claim: bool = False, claim_id: str | None = None) -> None:
         """Show an article, at ``claim_id`` if given.  ``keep_claim`` reads the shown article again (after an
