@@ -20,7 +20,7 @@ from desktop.search_panel import BUILD_LABEL, SearchPanel
 from desktop.tasks import TaskRunner
 
 REPO = Path(__file__).resolve().parent.parent
-SCREENSHOT = REPO / "docs" / "screenshot-search.png"
+SCREENSHOT = REPO / "docs" / "screenshot-search-panel.png"
 
 
 @pytest.fixture(scope="module")
