@@ -327,10 +327,12 @@ def _heading_title(paragraph: _Paragraph) -> str | None:
     if len(paragraph.lines) != 1:
         return None
     line = paragraph.lines[0]
+    if _MARKER_HINT.search(line):
+        return None  # a line with a citation marker is text with a claim, never a heading
     markdown = markdown_heading(line)
     if markdown:
         return markdown
-    if _MARKER_HINT.search(line) or len(line) > MAX_HEADING_CHARS:
+    if len(line) > MAX_HEADING_CHARS:
         return None
     if len(line.split()) > MAX_HEADING_WORDS or line.endswith(_SENTENCE_END):
         return None
