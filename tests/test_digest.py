@@ -292,3 +292,8 @@ def test_long_runs_of_spaces_do_not_make_the_patterns_backtrack(text) -> None:
 
 def test_markdown_heading_with_closing_hashes() -> None:
     assert parse_article("## Title here ##\n\nText.\n").title == "Title here"
+
+
+def test_a_marked_line_that_looks_like_a_markdown_heading_keeps_its_claim() -> None:
+    article = parse_article('Title\n\n# (cite index="1-1">0</cite>\n')
+    assert [c.text for c in article.claims] == ["0"]
