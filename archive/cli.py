@@ -9,15 +9,19 @@ Without a command, ``footnote`` starts the desktop application.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from archive import __version__
-from archive.errors import FootnoteError
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive import __version__, recovery
+from archive.errors import ArchiveInUse, FootnoteError
 from archive.attach import attach, detach
 from archive.documents import find_document, list_documents
 from archive.importing import ImportReport, Outcome, Role, import_paths
@@ -110,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?")
     p.set_defaults(run=cmd_settings)
 
+    p = commands.add_parser("check", help="check the database, every stored file's SHA-256, and the catalog "
+                                          "against files and search index; exits 1 on any problem")
+    p.add_argument("--repair", action="store_true",
+                   help="fix what can be fixed and say what was done: rebuild the index, remove orphans and "
+                        "leftovers, re-link moved files, restore a damaged database from the newest good backup "
+                        "(exits 0 when nothing is left to fix)")
+    p.add_argument("--search", action="append", type=Path, default=[], metavar="DIR",
+                   help="with --repair: look for missing stored files (by SHA-256) in this folder too")
+    p.add_argument("--quick", action="store_true", help="check that stored files exist, without re-hashing them")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.set_defaults(run=cmd_check)
+
     p = commands.add_parser("gui", help="start the desktop application (the default)")
     p.set_defaults(run=cmd_gui)
     return parser
@@ -122,11 +138,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run = cmd_gui
     root = resolve_archive_dir(args.archive)
     _log_to(root)
+    logging.raiseExceptions = False  # a log file on a full or read-only disk must not print tracebacks
+    recovery.listeners.append(_print_notice)
     try:
         return int(args.run(args, root) or EXIT_OK)
     except FootnoteError as error:
         print(f"footnote: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except (OSError, sqlite3.Error, SQLAlchemyError) as error:
+        if recovery.is_disk_full(error) or (recovery.is_disk_io_error(error) and recovery.low_on_space(root)):
+            # whatever was being written was rolled back and removed
+            print(f"footnote: {recovery.disk_full_message(error, root)}", file=sys.stderr)
+            return EXIT_FAILED
+        if recovery.is_damage_error(error):
+            print(f"footnote: the archive database is damaged ({str(error).splitlines()[0][:160]}): "
+                  f"footnote check --repair restores the newest good backup", file=sys.stderr)
+            return EXIT_FAILED
+        if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            print(f"footnote: {error.strerror or error}: {error.filename or root}", file=sys.stderr)
+            return EXIT_FAILED
+        if isinstance(error, BrokenPipeError):
+            return EXIT_OK
+        log.exception("unexpected error")
+        print(f"footnote: unexpected error: {error!r} (details in {ArchiveLayout(root).log})", file=sys.stderr)
+        return EXIT_BUG
     except KeyboardInterrupt:
         print("footnote: interrupted", file=sys.stderr)
         return 130
@@ -136,18 +171,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"footnote: unexpected error: {error!r} (details in {ArchiveLayout(root).log})", file=sys.stderr)
         return EXIT_BUG
+    finally:
+        recovery.listeners.remove(_print_notice)
+
+
+def _print_notice(text: str) -> None:
+    """What opening the archive found and did (crash recovery, a restored backup): one line on stderr."""
+    print(f"footnote: {text}", file=sys.stderr)
 
 
 def _log_to(root: Path) -> None:
-    """Send log records to the archive's log file, when the archive folder exists."""
-    if root.is_dir() and not log.handlers:
+    """Send log records to the archive's log file, when the archive folder exists and can be written."""
+    if not root.is_dir() or recovery.read_only_reason(ArchiveLayout(root)):
+        return
+    path = ArchiveLayout(root).log
+    logger = logging.getLogger()
+    for handler in list(logger.handlers):
+        if isinstance(handler, _ArchiveLog):
+            if handler.baseFilename == str(path.absolute()):
+                return
+            logger.removeHandler(handler)  # another archive's, from an earlier command in this process
+            handler.close()
+    try:
+        handler = _ArchiveLog(path, encoding="utf-8", delay=True)
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+class _ArchiveLog(logging.FileHandler):
+    """The archive's log file; a log that cannot be written (a full or vanished disk) never stops a command."""
+
+    def emit(self, record: logging.LogRecord) -> None:
         try:
-            handler = logging.FileHandler(ArchiveLayout(root).log, encoding="utf-8", delay=True)
+            super().emit(record)
         except OSError:
-            return
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logging.getLogger().addHandler(handler)
-        logging.getLogger().setLevel(logging.INFO)
+            self.handleError(record)
 
 
 # --- commands ----------------------------------------------------------------
@@ -165,7 +226,13 @@ def cmd_import(args: argparse.Namespace, root: Path) -> int:
         report = import_paths(archive, present, as_role=Role(args.as_role) if args.as_role else None,
                               password=args.password, progress=_progress_printer(sys.stderr))
     _print_report(report, sys.stdout)
+    if any(_disk_full_result(result) for result in report.failed):
+        print(f"footnote: {recovery.disk_full_message(where=root)}", file=sys.stderr)
     return EXIT_FAILED if report.failed or missing else EXIT_OK
+
+
+def _disk_full_result(result) -> bool:
+    return "No space left on device" in result.message or "database or disk is full" in result.message
 
 
 def cmd_documents(args: argparse.Namespace, root: Path) -> int:
@@ -325,6 +392,30 @@ def cmd_settings(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, root: Path) -> int:
+    from archive.check import check_archive, report_json
+
+    if args.search and not args.repair:
+        raise FootnoteError("--search only helps --repair find missing files")
+    try:
+        archive = Archive.open(root)
+    except (ArchiveInUse, recovery.ArchiveReadOnly) as error:
+        if args.repair:
+            raise
+        archive = Archive.open(root, read_only=True)
+        print(f"footnote: checking read-only ({error}): files being imported right now may show as orphans",
+              file=sys.stderr)
+    with archive:
+        report = check_archive(archive, repair=args.repair, fixity=not args.quick, search_folders=args.search,
+                               progress=_progress_printer(sys.stderr))
+    if args.json:
+        print(report_json(report))
+    else:
+        for line in report.lines():
+            print(line)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def cmd_gui(args: argparse.Namespace, root: Path) -> int:
     """Start the desktop application (imported late: the core never loads Qt)."""
     try:
@@ -354,7 +445,8 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
     labels = {Outcome.IMPORTED: "imported", Outcome.KEPT: "kept without text",
               Outcome.DUPLICATE: "already in archive", Outcome.SKIPPED: "skipped", Outcome.FAILED: "FAILED"}
     for result in report.results:
-        print(f"{labels[result.outcome]}: {result.path}: {result.message}", file=out)
+        message = "disk full: not imported, nothing of it was kept" if _disk_full_result(result) else result.message
+        print(f"{labels[result.outcome]}: {result.path}: {message}", file=out)
         for warning in result.warnings:
             print(f"  warning: {warning}", file=out)
     for a in report.attached:

@@ -33,10 +33,13 @@ class WriteLock:
             if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise ArchiveInUse(holder) from None
             raise
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        os.fsync(fd)
         self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            os.fsync(fd)
+        except OSError:  # a full disk: the pid only names the holder to others; the lock is held all the same
+            pass
 
     def release(self) -> None:
         if self._fd is None:

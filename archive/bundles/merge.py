@@ -27,7 +27,7 @@ import bagit
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from archive import clock
+from archive import backups, clock
 from archive.bundles import BAG_FOLDER, BUNDLE_FORMAT, BUNDLE_VERSION
 from archive.bundles.unpack import BundleRefused, check_zip, extract
 from archive.documents import write_document
@@ -95,8 +95,9 @@ def import_bundle(archive: Archive, path: Path, *, progress: ProgressFn = no_pro
         extracted = _store_and_extract(archive, bag_dir, catalog, stored, cancel, pool)
         progress(Progress(3, 4, "merging"))
         report = MergeReport(bundle_id=catalog["id"])
-        with archive.session() as session:
-            _merge(session, catalog, extracted, report)
+        with backups.around_bundle_merge(archive.layout) as keep, archive.session() as session:
+            _merge(session, catalog, extracted, report)  # a checked backup is taken first, kept if this changes
+            keep(report.added or report.merged or report.conflicts)
     except BaseException as error:
         for sha256 in stored:
             folder = archive.files.path_for(sha256).parent
@@ -260,7 +261,7 @@ def _store_and_extract(archive: Archive, bag_dir: Path, catalog: dict[str, Any],
     if not tasks:
         return {}
     own = pool is None
-    pool = pool or ExtractionPool(min(len(tasks), 2))
+    pool = pool or ExtractionPool()
     try:
         results = {task.path.name: result for task, result in pool.extract(list(tasks.values()), cancel)}
     finally:

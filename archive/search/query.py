@@ -118,7 +118,11 @@ def parse(text: str) -> wq.Query:
         raise QuerySyntaxError(problem)
     rewritten = _DATE_CLAUSE.sub(lambda m: _date_clause(m.group(1)), text)
     rewritten = _FUZZY.sub(lambda m: f"~{min(int(m.group(1)), MAX_FUZZY)}", rewritten)
-    parsed = _PARSER.parse(rewritten)
+    try:
+        parsed = _PARSER.parse(rewritten)
+    except (IndexError, ValueError, TypeError, AttributeError, RecursionError) as error:
+        # whoosh's parser has holes (e.g. GtLtPlugin on "<0" with no field): say so, never a traceback
+        raise QuerySyntaxError(f"the query could not be read ({type(error).__name__})") from None
     if parsed is wq.NullQuery or type(parsed).__name__ == "_NullQuery":
         if re.search(r"\w", text):
             raise QuerySyntaxError("the query could not be read (check operators like AND, OR, NOT)")
@@ -223,7 +227,7 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
         if not fallback:
             return result
         result.fallback = fallback
-        parsed = _PARSER.parse(fallback)
+        parsed = parse(fallback)
     if types:
         unknown = [t for t in types if t not in TYPES]
         if unknown:
