@@ -227,7 +227,11 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
         if not fallback:
             return result
         result.fallback = fallback
-        parsed = parse(fallback)
+        try:
+            parsed = parse(fallback)
+        except QuerySyntaxError:
+            result.fallback = None
+            return result
     if types:
         unknown = [t for t in types if t not in TYPES]
         if unknown:
