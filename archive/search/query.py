@@ -305,12 +305,11 @@ def _record_text(session: Session, fields: dict[str, Any]) -> str:
     if kind in ("claim", "note"):
         claim = session.get(Claim, fields["claim"])
         return (claim.text if kind == "claim" else claim.note) if claim else ""
+    if key.startswith("source:"):  # title and author only: never load a whole document's text for them
+        row = session.exec(select(Document.title, Document.author).where(Document.id == fields["document"])).first()
+        return " ".join(x for x in (row or ()) if x)
     document = session.get(Document, fields["document"])
-    if document is None:
-        return ""
-    if key.startswith("source:"):
-        return " ".join(x for x in (document.title, document.author or "") if x)
-    return document.text
+    return document.text if document else ""
 
 
 def _hit(session: Session, fields: dict[str, Any], score: float, terms: set[str]) -> Hit:
@@ -330,32 +329,36 @@ def _hit(session: Session, fields: dict[str, Any], score: float, terms: set[str]
 
 
 def _place_in_document(session: Session, hit: Hit, fields: dict[str, Any], terms: set[str]) -> None:
-    """Find the sentence of the page (or part) that holds most of the matched words."""
-    document = session.get(Document, hit.document)
-    if document is None:
-        return
-    start = int(fields.get("offset", 0))
-    passages = session.exec(select(Passage.position, Passage.start, Passage.end)
-                            .where(Passage.document_id == hit.document, Passage.end > start)
-                            .order_by(Passage.position).limit(400)).all()
-    page_end = start + 1
-    if hit.page is not None:
-        from archive.models import DocumentPage
+    """Find the sentence of the page (or part) that holds most of the matched words.
 
-        page = session.exec(select(DocumentPage).where(DocumentPage.document_id == hit.document,
-                                                       DocumentPage.number == hit.page)).first()
-        page_end = page.end if page else len(document.text)
-    else:
-        page_end = passages[-1][2] if passages else len(document.text)
-    text = document.text[start:page_end]
+    Reads only that page's text (SQL substr) and its sentences, never the whole document.
+    """
+    from sqlalchemy import func
+
+    from archive.models import DocumentPage
+
+    start = int(fields.get("offset", 0))
+    page_end = None
+    if hit.page is not None:
+        page_end = session.exec(select(DocumentPage.end).where(DocumentPage.document_id == hit.document,
+                                                               DocumentPage.number == hit.page)).first()
+    query = select(Passage.position, Passage.start, Passage.end).where(
+        Passage.document_id == hit.document, Passage.end > start)
+    if page_end is not None:
+        query = query.where(Passage.start < page_end)
+    passages = session.exec(query.order_by(Passage.position).limit(400)).all()
+    if page_end is None:
+        page_end = passages[-1][2] if passages else start + 4000
+    text = session.exec(select(func.substr(Document.text, start + 1, page_end - start))
+                        .where(Document.id == hit.document)).first() or ""
     matches = [(start + t.startchar) for t in _ANALYZER(text, chars=True) if t.text in terms]
     starts = [p[1] for p in passages]
     counts = Counter(max(0, bisect_right(starts, m) - 1) for m in matches)
-    if counts:
+    if counts and passages:
         best = counts.most_common(1)[0][0]
         position, p_start, p_end = passages[best]
         hit.passage, hit.start, hit.end = position, p_start, p_end
-        hit.snippet = highlight(document.text[p_start:p_end], terms)
+        hit.snippet = highlight(text[max(0, p_start - start):p_end - start], terms)
     else:
         hit.snippet = highlight(text, terms)
 
