@@ -346,8 +346,10 @@ def test_8c_damaged_deflate_data(target: Path, base: Path, out: Path) -> None:
     data[info.header_offset + 30 + name_length + extra_length + 100] ^= 0x55
     bundle = out / "bad-deflate.zip"
     bundle.write_bytes(bytes(data))
-    refuse(target, bundle, "bundle refused: the zip is damaged (Error -3 while decompressing data: invalid distance "
-                           "too far back)")
+    # What breaks first depends on the compressed bytes (the catalog differs on every export): the
+    # inflater's own error or the CRC check; either way one line, nothing changed.
+    refuse(target, bundle, re.compile(r"bundle refused: the zip is damaged \((Error -?\d+ while decompressing "
+                                      r"data: .+|Bad CRC-32 for file '.+')\)"))
 
 
 def test_8b_zip_cut_inside_its_central_directory(target: Path, base: Path, out: Path) -> None:
