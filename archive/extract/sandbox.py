@@ -17,10 +17,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from archive.errors import FootnoteError
 from archive.extract import ExtractedDocument, Extraction, Kind
 from archive.progress import CancelToken
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds per file
+STARTUP_LIMIT = 60.0  # seconds for a worker process to start
 DEFAULT_MEMORY_LIMIT = 1024**3  # bytes of address space per worker (extracting 1,000 pages needs ~80 MB)
 
 
@@ -60,6 +62,7 @@ def _worker(connection: Connection, memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ImportError, ValueError, OSError):
         pass
+    connection.send("ready")  # a file's time limit starts now, not while this process was starting
     while True:
         try:
             task = connection.recv()
@@ -119,6 +122,16 @@ class _Worker:
         child.close()
         self.task: Task | None = None
         self.started = 0.0
+        # Wait until the worker runs: starting a Python process (seconds on a loaded machine) must not
+        # count against the first file's time limit.
+        try:
+            ready = self.connection.poll(STARTUP_LIMIT) and self.connection.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.process.kill()
+            raise FootnoteError("a document reader process could not start (see footnote.log); "
+                                "nothing was imported from the remaining files")
 
     def give(self, task: Task) -> None:
         self.task, self.started = task, time.monotonic()
