@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
         self.export_action = action("&Export bundle\u2026", [QKeySequence("Ctrl+E")], self.choose_export)
         self.export_pdf_action = action("Export &annotated PDF\u2026", [], self.choose_export_pdf)
         self.reindex_action = action("Rebuild the search &index", [], self.rebuild_index)
+        self.check_action = action("&Check the archive\u2026", [], self.check_archive,
+                                   "Integrity, every file's checksum, catalog and index agreement")
         self.reload_action = action("&Reload", _keys(QKeySequence.StandardKey.Refresh, "F5", "Ctrl+R"), self.reload,
                                     "Read the archive again")
         self.quit_action = action("&Quit", _keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"), self.close)
@@ -225,7 +227,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        for made in (self.export_action, self.export_pdf_action, self.reindex_action, self.reload_action):
+        for made in (self.export_action, self.export_pdf_action, self.reindex_action, self.check_action,
+                     self.reload_action):
             file_menu.addAction(made)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -510,6 +513,23 @@ class MainWindow(QMainWindow):
                            on_done=lambda count: self.statusBar().showMessage(
                                f"Search index rebuilt: {plural(count, 'record')}", 8000),
                            on_error=self.show_error)
+
+    def check_archive(self) -> None:
+        """``footnote check`` in the background: the report in a message, problems first."""
+        from archive.check import check_archive
+
+        def done(report: Any) -> None:
+            lines = report.lines()
+            icon = QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Warning
+            box = QMessageBox(icon, "Archive check", html.escape(lines[-1]).capitalize(), parent=self)
+            box.setInformativeText("\n".join(lines[:-1]) + ("" if report.ok else
+                                   "\n\nRun `footnote check --repair` to fix what can be fixed."))
+            box.setObjectName("checkReport")
+            box.open()
+
+        self.runner.submit("Checking the archive",
+                           lambda progress, token: check_archive(self.archive, progress=progress, cancel=token),
+                           on_done=done, on_error=self.show_error)
 
     def show_error(self, error: BaseException) -> None:
         """One short message: what happened and what to do.  Bugs are logged by the task runner."""

@@ -669,3 +669,12 @@ def test_screenshots_of_the_main_window_and_of_search(qtbot, tmp_path: Path, dem
     image = window.grab()
     assert image.save(str(SEARCH_SCREENSHOT), "PNG")
     assert SEARCH_SCREENSHOT.stat().st_size > 40_000
+
+
+def test_the_archive_check_runs_from_the_menu(window: MainWindow, qtbot) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.check_action.trigger()
+    assert window.runner.wait(60)
+    box = window.findChild(QMessageBox, "checkReport")
+    assert box is not None and "sound" in box.text().lower()
