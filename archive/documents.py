@@ -10,11 +10,11 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from archive import clock
-from archive.errors import Ambiguous, NotFound
+from archive.errors import NotFound
 from archive.extract import ExtractedDocument, Extraction, describe
 from archive.extract.boxes import Rect, rects_for_span, unpack
 from archive.models import Document, DocumentPage, Link, LinkOrigin, Passage, StoredFile, new_id
-from archive.queries import MIN_PREFIX
+from archive.queries import find_by_id_prefix
 
 READABLE = {Extraction.OK.value, Extraction.PARTIAL.value}
 
@@ -104,19 +104,7 @@ def page_locator(session: Session, document_id: str) -> PageLocator:
 
 def find_document(session: Session, key: str) -> Document:
     """A document by id or unique id prefix (at least four characters)."""
-    key = key.strip().lower()
-    document = session.get(Document, key)
-    if document is not None:
-        return document
-    if len(key) < MIN_PREFIX:
-        raise NotFound(f"no document with id {key!r} (give at least {MIN_PREFIX} characters of an id)")
-    matches = session.exec(select(Document).where(col(Document.id).startswith(key)).limit(6)).all()
-    if not matches:
-        raise NotFound(f"no document with an id starting with {key!r}")
-    if len(matches) > 1:
-        raise Ambiguous(f"{key!r} matches several documents ({', '.join(m.id[:12] for m in matches[:5])}): "
-                        "give more of the id")
-    return matches[0]
+    return find_by_id_prefix(session, Document, key, "document")
 
 
 @dataclass(frozen=True)

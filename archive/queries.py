@@ -24,22 +24,27 @@ from archive.store import Archive
 MIN_PREFIX = 4
 
 
-def find_article(session: Session, key: str) -> Article:
-    """An article by its id or a unique prefix of it (at least four characters)."""
+def find_by_id_prefix(session: Session, model: Any, key: str, noun: str) -> Any:
+    """A row of ``model`` by its id or a unique prefix of it (at least four characters)."""
     key = key.strip().lower()
-    article = session.get(Article, key)
-    if article is not None:
-        return article
+    row = session.get(model, key)
+    if row is not None:
+        return row
     if len(key) < MIN_PREFIX:
-        raise NotFound(f"no article with id {key!r} (give at least {MIN_PREFIX} characters of an id)")
-    matches = session.exec(select(Article).where(col(Article.id).startswith(key)).limit(6)).all()
+        raise NotFound(f"no {noun} with id {key!r} (give at least {MIN_PREFIX} characters of an id)")
+    matches = session.exec(select(model).where(col(model.id).startswith(key)).limit(6)).all()
     if not matches:
-        raise NotFound(f"no article with an id starting with {key!r}")
+        raise NotFound(f"no {noun} with an id starting with {key!r}")
     if len(matches) > 1:
         shown = ", ".join(m.id[:12] for m in matches[:5])
-        raise Ambiguous(f"{key!r} matches several articles ({shown}{', …' if len(matches) > 5 else ''}): "
+        raise Ambiguous(f"{key!r} matches several {noun}s ({shown}{', …' if len(matches) > 5 else ''}): "
                         "give more of the id")
     return matches[0]
+
+
+def find_article(session: Session, key: str) -> Article:
+    """An article by its id or a unique prefix of it (at least four characters)."""
+    return find_by_id_prefix(session, Article, key, "article")
 
 
 def list_articles(archive: Archive) -> list[dict[str, Any]]:
