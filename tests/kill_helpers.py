@@ -246,9 +246,12 @@ def _child(request: dict[str, Any]) -> int:
 
     scenario, root = request["scenario"], Path(request["root"])
     with Archive.open(root, create=True) as archive:
-        # Sandbox workers are forked here (not spawned, as in Footnote): they must not keep the write lock.
+        # Sandbox workers are forked here (not spawned, as in Footnote): they must not keep the write lock,
+        # and they must die with this process (a forked worker holds both ends of its pipe, so it would
+        # never see its parent go, and would keep the test run's output open).
         lock_fd = archive._lock._fd
-        os.register_at_fork(after_in_child=lambda: _close(lock_fd))
+        parent = os.getpid()
+        os.register_at_fork(after_in_child=lambda: _as_worker(lock_fd, parent))
         if scenario == "import":
             from archive.importing import import_paths
 
@@ -279,11 +282,19 @@ def _child(request: dict[str, Any]) -> int:
     return 0
 
 
-def _close(fd: int) -> None:
+def _as_worker(lock_fd: int, parent: int) -> None:
     try:
-        os.close(fd)
+        os.close(lock_fd)
     except OSError:
         pass
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent was killed before the line above ran
+        os._exit(1)
 
 
 # --- what the archive must look like after a kill ----------------------------------------------------
