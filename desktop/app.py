@@ -47,10 +47,14 @@ def open_archive(root: Path, explicit: bool) -> tuple[Archive, str | None]:
     """
     if not explicit and not ArchiveLayout(root).exists():
         ensure_demo_archive(root)
+    from archive.recovery import ArchiveReadOnly
+
     try:
-        return Archive.open(root), None
-    except ArchiveInUse as error:
+        archive = Archive.open(root)
+    except (ArchiveInUse, ArchiveReadOnly) as error:  # another writer, or a read-only disk: read it anyway
         return Archive.open(root, read_only=True), f"Opened read-only: {error}"
+    notices = "; ".join(getattr(archive, "notices", []) or [])
+    return archive, notices or None  # what opening found and did (crash recovery, a restored backup)
 
 
 def create_main_window(root: Path, explicit: bool) -> MainWindow:
