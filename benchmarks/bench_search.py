@@ -407,7 +407,7 @@ class SearchLoad:
         self.stop = threading.Event()
         self.started = clock()
         self.marks: dict[str, float] = {}
-        self.log: dict[str, list[tuple[float, float, str]]] = {name: [] for name in archives}  # start, seconds, error
+        self.log: dict[str, list[tuple[float, float, str, str]]] = {name: [] for name in archives}  # start, s, error, q
         self.threads = [threading.Thread(target=self._run, args=(name,), daemon=True) for name in archives]
 
     def mark(self, label: str) -> None:
@@ -425,7 +425,7 @@ class SearchLoad:
                 footnote_search(archive, text)
             except Exception as problem:  # what a user would see as a failed search
                 error = f"{type(problem).__name__}: {str(problem).splitlines()[0][:140]}"
-            log.append((start - self.started, clock() - start, error))
+            log.append((start - self.started, clock() - start, error, text))
             self.stop.wait(self.pace)
 
     def __enter__(self) -> "SearchLoad":
@@ -443,18 +443,18 @@ class SearchLoad:
         out = {}
         begin, end = self.marks.get("rebuild starts", 0.0), self.marks.get("rebuild ends", float("inf"))
         for name, log in self.log.items():
-            during = [(t, d, e) for t, d, e in log if begin <= t <= end]
-            after = [(t, d, e) for t, d, e in log if t > end]
-            ok = [d for _, d, e in during if not e]
-            errors = [(t - begin, d, e) for t, d, e in during if e]
+            during = [(t, d, e, q) for t, d, e, q in log if begin <= t <= end]
+            after = [(t, d, e, q) for t, d, e, q in log if t > end]
+            ok = [d for _, d, e, _ in during if not e]
+            errors = [(t - begin, d, e) for t, d, e, _ in during if e]
             out[name] = {"queries": len(during), "errors": len(errors), "p50_s": statistics.median(ok) if ok else None,
-                         "p95_s": pct(ok, 0.95) if ok else None, "max_s": max((d for _, d, _ in during), default=None),
+                         "p95_s": pct(ok, 0.95) if ok else None, "max_s": max((d for _, d, _, _ in during), default=None),
                          "error_kinds": dict(Counter(e for _, _, e in errors)),
                          "first_error_at_s": errors[0][0] if errors else None,
                          "last_error_at_s": errors[-1][0] if errors else None,
-                         "after_rebuild": {"queries": len(after), "errors": sum(1 for *_, e in after if e)},
-                         "slow_or_failed": [{"at_s": round(t - begin, 2), "seconds": round(d, 2), "error": e}
-                                            for t, d, e in during if d > 1.0 or e][:40]}
+                         "after_rebuild": {"queries": len(after), "errors": sum(1 for _, _, e, _ in after if e)},
+                         "slow_or_failed": [{"at_s": round(t - begin, 2), "seconds": round(d, 2), "error": e, "query": q}
+                                            for t, d, e, q in during if d > 1.0 or e][:60]}
         return out
 
 
@@ -735,7 +735,7 @@ def main() -> int:
     divide = args.divide or (10 if args.quick else 1)
     args.quick = args.quick or divide > 1
     scale = {k: v // divide for k, v in FULL.items()}
-    reps = args.reps or (3 if args.quick else 2)
+    reps = args.reps or 2
     work = Path(tempfile.mkdtemp(prefix="footnote-bench-search-", dir=args.workdir))
     data: dict[str, Any] = {"machine": common.machine(), "quick": args.quick, "seed": args.seed, "scale": scale,
                             "divide": divide, "work": str(work)}
@@ -798,7 +798,7 @@ def run(args: argparse.Namespace, scale: dict[str, int], reps: int, work: Path, 
     say(f"\nquery mix: 50 queries, warm, {reps} timed runs each, top 20 only (whoosh Results cut at 20) …")
     with first_hits_only(20):
         data["queries"] = query_latency(archive, fts, queries, reps)
-        data["query_steps_s"] = query_steps(archive, queries, per_kind=8 if args.quick else 3)
+        data["query_steps_s"] = query_steps(archive, queries, per_kind=4 if args.quick else 3)
     say(f"  p50 {ms(data['queries']['footnote']['p50_s'])}, p95 {ms(data['queries']['footnote']['p95_s'])}")
     say(f"as shipped: the {len(cheap)} queries with at most {AS_SHIPPED_MAX_MATCHES} matches …")
     shipped = query_latency(archive, fts, cheap, reps if args.quick else 1)

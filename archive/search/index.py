@@ -226,7 +226,7 @@ class SearchIndex:
 
     def _build(self, archive, folder: Path, progress: ProgressFn, cancel: CancelToken | None) -> int:
         ix = whoosh_index.create_in(str(folder), make_schema())
-        with archive.session() as session:
+        with archive.read_session() as session:
             records: list[Record] = [*article_records(session), *document_records(session)]
         writer: IndexWriter
         if len(records) > 2000 and REBUILD_PROCESSES > 1:

@@ -246,7 +246,7 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
         result.total = hits.estimated_length() if not hits.has_exact_length() else len(hits)
         result.facets = {name: _counts(hits.groups(name)) for name in FACETS}
         terms = _matched_terms(parsed, searcher.reader())
-        stored = [(dict(hit.fields()), hit.score) for hit in hits]
+        stored = [(dict(hit.fields()), hit.score) for hit in hits[:limit]]  # groupedby makes whoosh ignore limit
         if not stored and _single_word(text):
             result.suggestion = _suggest(searcher, session, text.strip())
     result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
