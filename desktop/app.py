@@ -2,7 +2,9 @@
 
 ``footnote`` without a command calls :func:`run`.  A newcomer who did not name
 an archive gets the demo archive, so the first screen already shows claims.  A
-second Footnote on the same archive still starts, read-only, and says why.
+second Footnote on the same archive says which process holds it and asks: open
+it read-only (with a banner saying why), or quit (when starting) or keep the
+archive already open (File ▸ Open archive).
 Failures the user can act on become one-line messages; anything else is a bug,
 logged with its traceback to the archive's ``footnote.log``.
 """
@@ -22,28 +24,39 @@ from importlib import resources
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from archive.demo import ensure_demo_archive
 from archive.errors import ArchiveInUse, FootnoteError
 from archive.paths import APP_NAME, ArchiveLayout
 from archive.store import Archive
 from desktop import theme
-from desktop.main_window import SETTINGS_ORGANIZATION, MainWindow
+from desktop.main_window import SETTINGS_ORGANIZATION, MainWindow, display_path
 
 log = logging.getLogger("footnote.desktop")
 
 EXIT_OK, EXIT_FAILED, EXIT_BUG = 0, 1, 3  # as in archive.cli
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+AskReadOnly = Callable[[Path, ArchiveInUse], bool]  # True: open it read-only; False: leave it
 
 
-def open_archive(root: Path, explicit: bool) -> tuple[Archive, str | None]:
+class NotOpened(Exception):
+    """The user chose not to open an archive another Footnote holds (not an error: nothing to report)."""
+
+
+def open_archive(root: Path, explicit: bool,
+                 ask_read_only: AskReadOnly | None = None) -> tuple[Archive, str | None]:
     """The archive at ``root``, writable if possible, and a notice to show when it is not.
 
     Without an explicit location and without an archive there yet, the demo
-    archive is built first.  Raises :class:`FootnoteError` for anything the user
-    should be told (no archive at an explicit location, a too-new schema, ...).
+    archive is built first.  When another Footnote holds the archive,
+    ``ask_read_only`` decides whether to open it read-only (raising
+    :class:`NotOpened` when not); without it (tests, benchmarks, anything
+    headless) it is opened read-only.  A read-only disk is always opened
+    read-only: there is nothing to choose.  Raises :class:`FootnoteError` for
+    anything the user should be told (no archive at an explicit location, a
+    too-new schema, ...).
     """
     if not explicit and not ArchiveLayout(root).exists():
         ensure_demo_archive(root)
@@ -51,15 +64,55 @@ def open_archive(root: Path, explicit: bool) -> tuple[Archive, str | None]:
 
     try:
         archive = Archive.open(root)
-    except (ArchiveInUse, ArchiveReadOnly) as error:  # another writer, or a read-only disk: read it anyway
+    except ArchiveInUse as error:  # another writer: read it, if the user wants to
+        if ask_read_only is not None and not ask_read_only(root, error):
+            raise NotOpened(str(error)) from None
+        return Archive.open(root, read_only=True), f"Opened read-only: {error}"
+    except ArchiveReadOnly as error:  # a read-only disk: read it anyway
         return Archive.open(root, read_only=True), f"Opened read-only: {error}"
     notices = "; ".join(getattr(archive, "notices", []) or [])
     return archive, notices or None  # what opening found and did (crash recovery, a restored backup)
 
 
-def create_main_window(root: Path, explicit: bool) -> MainWindow:
-    """Open the archive and build the window around it (not shown yet)."""
-    archive, notice = open_archive(root, explicit)
+def in_use_question(root: Path, error: ArchiveInUse, parent: QWidget | None = None, *,
+                    decline: str = "Quit") -> QMessageBox:
+    """The question asked when another Footnote holds ``root``: "Open read-only" or ``decline``."""
+    holder = f"process {error.pid}" if error.pid else "a process whose id it did not record"
+    box = QMessageBox(QMessageBox.Icon.Warning, "Archive in use",
+                      f"The archive {display_path(root)} is in use by another Footnote ({holder}).", parent=parent)
+    box.setObjectName("archiveInUse")
+    box.setInformativeText("Only one Footnote at a time can change an archive. Open it read-only to read, search "
+                           "and export it (changes are refused), or close the other Footnote"
+                           + (f" (pid {error.pid})" if error.pid else "") + " and open it again.")
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    read_only.setObjectName("openReadOnly")
+    declined = box.addButton(decline, QMessageBox.ButtonRole.RejectRole)
+    declined.setObjectName("declineReadOnly")
+    box.setDefaultButton(read_only)
+    box.setEscapeButton(declined)
+    return box
+
+
+def read_only_asker(parent: QWidget | None = None, *, decline: str = "Quit") -> AskReadOnly:
+    """Asks with :func:`in_use_question`, modally; closing the box counts as ``decline``."""
+    def ask(root: Path, error: ArchiveInUse) -> bool:
+        box = in_use_question(root, error, parent, decline=decline)
+        box.exec()
+        chosen = box.clickedButton()
+        answer = chosen is not None and chosen.objectName() == "openReadOnly"
+        box.deleteLater()
+        log.info("%s: %s; the user chose %s", root, error, "to open it read-only" if answer else decline.lower())
+        return answer
+
+    return ask
+
+
+def create_main_window(root: Path, explicit: bool, ask_read_only: AskReadOnly | None = None) -> MainWindow:
+    """Open the archive and build the window around it (not shown yet).
+
+    Raises :class:`NotOpened` when ``ask_read_only`` was asked and said no.
+    """
+    archive, notice = open_archive(root, explicit, ask_read_only)
     try:
         return MainWindow(archive, notice)
     except BaseException:
@@ -159,7 +212,9 @@ def run(root: Path, explicit: bool) -> int:
     """Start the desktop application on the archive at ``root``; returns the exit code."""
     app = application()
     try:
-        window = create_main_window(root, explicit)
+        window = create_main_window(root, explicit, read_only_asker(decline="Quit"))
+    except NotOpened:  # another Footnote holds it and the user chose to quit: said, nothing more to do
+        return EXIT_FAILED
     except FootnoteError as error:
         QMessageBox.critical(None, "Footnote", first_line(error))
         return EXIT_FAILED
@@ -175,8 +230,15 @@ def run(root: Path, explicit: bool) -> int:
 
     def switch(path: str) -> None:
         """Open another archive in a new window, then close this one (its archive with it)."""
+        current = windows["current"]
+        if Path(path).resolve() == current.archive.root.resolve():  # (asking would name our own process)
+            current.statusBar().showMessage(f"{display_path(Path(path))} is the archive open here.", 6000)
+            return
         try:
-            replacement = create_main_window(Path(path), explicit=True)
+            replacement = create_main_window(Path(path), explicit=True,
+                                             ask_read_only=read_only_asker(windows["current"], decline="Cancel"))
+        except NotOpened:  # in use elsewhere and the user would rather not read it: keep this one
+            return
         except FootnoteError as error:
             QMessageBox.warning(windows["current"], "Footnote", first_line(error))
             return
