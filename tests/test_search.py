@@ -71,6 +71,44 @@ def test_phrase_prefix_fuzzy_boolean(demo) -> None:
     assert run(demo, "Bessent NOT Mythos").total < run(demo, "Bessent").total
 
 
+def test_fuzzy_compares_the_stem_of_a_misspelled_word(demo) -> None:
+    """Indexed words are stems: "compnies" is 2 edits from "compani" (companies), its stem "compni" is 1."""
+    expected = run(demo, "companies").total
+    assert expected > 0
+    assert run(demo, "compnies~").total == expected
+    licensing = run(demo, "licenseing~")  # stem "licens", as "licensing" is indexed
+    assert licensing.total == run(demo, "licensing").total > 0
+    assert any("<mark>licensing</mark>" in hit.snippet.lower() for hit in licensing.hits)
+
+
+def test_facets_count_every_match_once_after_updates(demo) -> None:
+    """Updates replace records: a replaced one (still in its segment, marked deleted) is never counted."""
+    before = run(demo, "type:claim")
+    claim = article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][0]["id"]
+    for note in ("first note", "second note", "third note"):
+        set_note(demo, claim, note)
+        result = run(demo, "type:claim")
+        assert result.total == before.total == sum(result.facets["status"].values())
+
+
+def test_one_searcher_is_kept_until_the_index_changes(demo, tmp_path: Path) -> None:
+    index = demo.search_index
+    with index.searching() as first:
+        pass
+    with index.searching() as again:
+        assert again is first
+    path = tmp_path / "extra.md"
+    path.write_text("# Extra\n\nA numbat appears.\n", encoding="utf-8")
+    import_paths(demo, [path])
+    with index.searching() as after_update:
+        assert after_update is not first and first.is_closed
+    assert run(demo, "numbat").total == 1
+    index.rebuild(demo)
+    with index.searching() as after_rebuild:
+        assert after_rebuild is not after_update
+    assert run(demo, "numbat").total == 1
+
+
 def test_field_queries(demo) -> None:
     assert set(types_of(run(demo, "type:claim Sacks"))) == {"claim"}
     assert set(types_of(run(demo, "type:article"))) == {"article"}

@@ -22,9 +22,10 @@ import shutil
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import platformdirs
 from whoosh import index as whoosh_index
@@ -125,6 +126,12 @@ class SearchIndex:
         self._write_lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._rebuild_lock = threading.Lock()  # one rebuild at a time
+        # One searcher kept open between searches: opening one costs ~150 ms on a large index, and
+        # refreshing it after an update reopens only the new segments.  ``_epoch`` changes whenever the
+        # folder may have been replaced (rebuild, damage), so a kept searcher is then closed, not refreshed.
+        self._search_lock = threading.Lock()
+        self._kept: tuple[Searcher, int] | None = None
+        self._epoch = 0
 
     # --- opening -----------------------------------------------------------------
 
@@ -135,7 +142,7 @@ class SearchIndex:
         try:
             self._open().doc_count()
         except Exception as error:  # whoosh raises many kinds on a damaged index
-            self._ix = None
+            self._forget()
             return IndexState(False, f"damaged ({type(error).__name__}: {error})")
         return state
 
@@ -147,8 +154,40 @@ class SearchIndex:
                 self._ix = whoosh_index.open_dir(str(self.folder))
             return self._ix
 
+    def _forget(self) -> None:
+        """Drop the open index (and, at its next use, the kept searcher): the folder changed under it."""
+        self._ix = None
+        self._epoch += 1
+
     def searcher(self) -> Searcher:
+        """A new searcher of its own for the caller (close it after use)."""
         return self._open().searcher()
+
+    @contextmanager
+    def searching(self) -> Iterator[Searcher]:
+        """The kept searcher, or a new one when the index changed: for one search at a time.
+
+        Not whoosh's ``Searcher.refresh()``: with whoosh-reloaded 0.7 it keeps readers of segments an
+        update merged away and the deletions they had when opened, so replaced records would show twice.
+        """
+        with self._search_lock:
+            searcher = None
+            if self._kept is not None:
+                kept, epoch = self._kept
+                self._kept = None
+                if epoch == self._epoch and _up_to_date(kept):
+                    searcher = kept
+                else:
+                    _close_quietly(kept)
+            if searcher is None:
+                epoch = self._epoch
+                searcher = self.searcher()
+            try:
+                yield searcher
+            except BaseException:
+                _close_quietly(searcher)  # it may be what failed: the next search opens a new one
+                raise
+            self._kept = (searcher, epoch)
 
     def ensure(self, archive, *, progress: ProgressFn = no_progress) -> IndexState:
         """Rebuild now if the index is missing, foreign, old or damaged; say why."""
@@ -217,7 +256,7 @@ class SearchIndex:
                 old = self.folder.with_name(f"{self.folder.name}.{kind}-{uuid.uuid4().hex[:8]}")
                 os.replace(self.folder, old)
             os.replace(new, self.folder)
-            self._ix = None
+            self._forget()
         for stale in self.folder.parent.glob(f"{self.folder.name}.*-*"):
             if stale != old or stale.name.startswith(f"{self.folder.name}.old-"):
                 shutil.rmtree(stale, ignore_errors=True)  # open searchers keep their files (POSIX)
@@ -251,7 +290,7 @@ class SearchIndex:
     def invalidate(self) -> None:
         """Make the next use rebuild the index (after a failed update: it may be incomplete)."""
         with self._open_lock:
-            self._ix = None
+            self._forget()
             try:
                 (self.folder / MARKER).unlink()
             except OSError:
@@ -265,7 +304,25 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._open_lock:
-            self._ix = None
+            self._forget()
+        with self._search_lock:
+            if self._kept is not None:
+                _close_quietly(self._kept[0])
+                self._kept = None
+
+
+def _up_to_date(searcher: Searcher) -> bool:
+    try:
+        return searcher._ix.latest_generation() == searcher.reader().generation()
+    except Exception:  # the folder went away or was damaged: open afresh
+        return False
+
+
+def _close_quietly(searcher: Searcher) -> None:
+    try:
+        searcher.close()
+    except Exception:
+        log.debug("closing a searcher failed", exc_info=True)
 
 
 class IndexUnavailable(Exception):

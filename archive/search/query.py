@@ -28,11 +28,12 @@ from whoosh import qparser, query as wq, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from archive.models import Article, Claim, Document, Passage
-from archive.search.analysis import FootnoteAnalyzer
+from archive.search.analysis import FootnoteAnalyzer, index_term
 from archive.search.index import SearchIndex
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
 
 TYPES = ("article", "claim", "source", "note")
+TEXT_FIELDS = ("title", "text", "note", "source", "author")  # analysed (stemmed) fields
 FACETS = ("type", "status", "category")
 SNIPPET_CHARS = 240
 MAX_FUZZY = 2
@@ -126,7 +127,7 @@ def parse(text: str) -> wq.Query:
     if parsed is wq.NullQuery or type(parsed).__name__ == "_NullQuery":
         if re.search(r"\w", text):
             raise QuerySyntaxError("the query could not be read (check operators like AND, OR, NOT)")
-    return _lower_ids(parsed)
+    return _stem_fuzzy(_lower_ids(parsed))
 
 
 def _syntax_problem(text: str) -> str | None:
@@ -209,6 +210,28 @@ def _lower_ids(parsed: wq.Query) -> wq.Query:
     return visit(parsed)
 
 
+def _stem_fuzzy(parsed: wq.Query) -> wq.Query:
+    """``word~`` is compared with indexed words, which are stems: compare the typed word's stem too.
+
+    whoosh hands a fuzzy term over unanalysed, so ``ptients~`` was measured against ``patient`` (the
+    stem of "patients") at distance 2 and missed; its stem ``ptient`` is 1 away.  Both forms are kept,
+    for the misspellings whose stem drifts further than the word.
+    """
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.FuzzyTerm) and node.fieldname in TEXT_FIELDS and isinstance(node.text, str):
+            stemmed = index_term(node.text) or node.text
+            if stemmed == node.text:
+                return node
+            variants = [wq.FuzzyTerm(node.fieldname, text, boost=node.boost, maxdist=node.maxdist,
+                                     prefixlength=node.prefixlength) for text in (stemmed, node.text)]
+            return wq.Or(variants)
+        if node.children():
+            return node.apply(visit)
+        return node
+
+    return visit(parsed)
+
+
 def plain_words(text: str) -> str:
     """The words of a query without its syntax: what to search when the syntax is broken."""
     words = re.findall(r"\w+", re.sub(r"\b\w+:", " ", text))
@@ -238,35 +261,75 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
             result.error = f"unknown type {unknown[0]!r} (use {', '.join(TYPES)})"
             return result
         parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
-    with index.searcher() as searcher:
-        facets = sorting.Facets()
-        for name in FACETS:
-            facets.add_field(name, allow_overlap=False)
-        hits = searcher.search(parsed, limit=limit, groupedby=facets)
-        result.total = hits.estimated_length() if not hits.has_exact_length() else len(hits)
-        result.facets = {name: _counts(hits.groups(name)) for name in FACETS}
+    with index.searching() as searcher:
+        hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
+        result.total, result.facets = _facet_counts(searcher, parsed)
         terms = _matched_terms(parsed, searcher.reader())
-        stored = [(dict(hit.fields()), hit.score) for hit in hits[:limit]]  # groupedby makes whoosh ignore limit
+        stored = [(dict(hit.fields()), hit.score) for hit in hits]
         if not stored and _single_word(text):
             result.suggestion = _suggest(searcher, session, text.strip())
     result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
     return result
 
 
+def _facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
+    """How many records match, and how many of each type, status and category: over every match.
+
+    Counted from the matching document numbers (no scoring) and each segment's facet columns, read
+    once per segment and kept (a segment never changes): whoosh's own ``groupedby`` would score every
+    match and call a Python categorizer per document, several times slower on a common word.
+    """
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    total = 0
+    for subsearcher, _offset in _leaves(searcher):
+        reader = subsearcher.reader()
+        columns = [(counts[name], _facet_column(reader, name)) for name in FACETS]
+        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        for docnum in parsed.docs(subsearcher):
+            if docnum in deleted:  # replaced or removed records stay in their segment until a merge
+                continue
+            total += 1
+            for counter, values in columns:
+                counter[values[docnum]] += 1
+    return total, {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
+                   for name, counter in counts.items()}
+
+
+def _leaves(searcher) -> list[tuple[Any, int]]:
+    return searcher.subsearchers if searcher.subsearchers else [(searcher, 0)]
+
+
+_FACET_COLUMNS: dict[tuple[str, str], list[Any]] = {}
+
+
+def _facet_column(reader, name: str) -> list[Any]:
+    """A segment's values of a facet field, one per document (read once: segments are immutable)."""
+    key = (reader.segment().segment_id(), name)
+    values = _FACET_COLUMNS.get(key)
+    if values is None:
+        values = list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
+        if len(_FACET_COLUMNS) > 300:  # segments merged away leave stale entries: keep the cache bounded
+            _FACET_COLUMNS.clear()
+        _FACET_COLUMNS[key] = values
+    return values
+
+
 def _matched_terms(parsed: wq.Query, reader) -> set[str]:
     """The index terms the query matches in text fields, prefixes and fuzzy terms expanded.
 
+    Expanded per segment: a segment finds fuzzy terms with an automaton, while whoosh's
+    multi-segment reader compares every word of the field (seconds on a large index).
     (whoosh's ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
     variable and so drops every field after the first: done here instead.)
     """
     found: set[str] = set()
-    for leaf in parsed.leaves():
-        if leaf.field() not in HIGHLIGHT_FIELDS:
-            continue
-        for fieldname, text in leaf.expanded_terms(reader):
-            term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            if (fieldname, term) in reader:
-                found.add(term)
+    leaves = [leaf for leaf in parsed.leaves() if leaf.field() in HIGHLIGHT_FIELDS]
+    for segment_reader, _offset in reader.leaf_readers():
+        for leaf in leaves:
+            for fieldname, text in leaf.expanded_terms(segment_reader):
+                term = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+                if (fieldname, term) in segment_reader:
+                    found.add(term)
     return found
 
 
@@ -284,7 +347,7 @@ def _suggest(searcher, session: Session, word: str) -> str | None:
     stemmed = next((t.text for t in _ANALYZER(word)), None)
     if not stemmed:
         return None
-    candidates = searcher.suggest("text", stemmed, limit=1, maxdist=2)
+    candidates = _closest_terms(searcher.reader(), "text", stemmed, maxdist=2)
     if not candidates or candidates[0] == stemmed:
         return None
     hits = searcher.search(wq.Term("text", candidates[0]), limit=1)
@@ -295,6 +358,21 @@ def _suggest(searcher, session: Session, word: str) -> str | None:
         if token.text == candidates[0]:
             return text[token.startchar:token.endchar].lower()
     return candidates[0]
+
+
+def _closest_terms(reader, fieldname: str, word: str, maxdist: int) -> list[str]:
+    """Indexed words within ``maxdist`` edits of ``word``, closest and then most frequent first.
+
+    Per segment (an automaton each), as whoosh's multi-segment reader would compare every word.
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    found: dict[str, int] = {}
+    for segment_reader, _offset in reader.leaf_readers():
+        for candidate in segment_reader.terms_within(fieldname, word, maxdist):
+            frequency = segment_reader.doc_frequency(fieldname, candidate)
+            found[candidate] = found.get(candidate, 0) + frequency
+    return sorted(found, key=lambda c: (DamerauLevenshtein.distance(c, word), -found[c], c))
 
 
 def _record_text(session: Session, fields: dict[str, Any]) -> str:
