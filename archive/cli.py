@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"footnote: {error}", file=sys.stderr)
         return EXIT_FAILED
     except (OSError, sqlite3.Error, SQLAlchemyError) as error:
-        if recovery.is_disk_full(error) or (recovery.is_disk_io_error(error) and recovery.low_on_space(root)):
+        if recovery.means_disk_full(error, root):
             # whatever was being written was rolled back and removed
             print(f"footnote: {recovery.disk_full_message(error, root)}", file=sys.stderr)
             return EXIT_FAILED
@@ -226,13 +226,9 @@ def cmd_import(args: argparse.Namespace, root: Path) -> int:
         report = import_paths(archive, present, as_role=Role(args.as_role) if args.as_role else None,
                               password=args.password, progress=_progress_printer(sys.stderr))
     _print_report(report, sys.stdout)
-    if any(_disk_full_result(result) for result in report.failed):
+    if any(result.disk_full for result in report.failed):
         print(f"footnote: {recovery.disk_full_message(where=root)}", file=sys.stderr)
     return EXIT_FAILED if report.failed or missing else EXIT_OK
-
-
-def _disk_full_result(result) -> bool:
-    return "No space left on device" in result.message or "database or disk is full" in result.message
 
 
 def cmd_documents(args: argparse.Namespace, root: Path) -> int:
@@ -445,8 +441,7 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
     labels = {Outcome.IMPORTED: "imported", Outcome.KEPT: "kept without text",
               Outcome.DUPLICATE: "already in archive", Outcome.SKIPPED: "skipped", Outcome.FAILED: "FAILED"}
     for result in report.results:
-        message = "disk full: not imported, nothing of it was kept" if _disk_full_result(result) else result.message
-        print(f"{labels[result.outcome]}: {result.path}: {message}", file=out)
+        print(f"{labels[result.outcome]}: {result.path}: {result.message}", file=out)
         for warning in result.warnings:
             print(f"  warning: {warning}", file=out)
     for a in report.attached:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
-from archive import clock
+from archive import clock, recovery
 from archive.attach import Ambiguity, Attachment, auto_attach
 from archive.digest import ParsedArticle, parse_article
 from archive.documents import write_document
@@ -72,6 +74,19 @@ class FileResult:
     article_id: str | None = None
     warnings: tuple[str, ...] = ()
     document_id: str | None = None
+
+    @property
+    def disk_full(self) -> bool:
+        """Not imported for lack of disk space (the message says ``disk full: …``)."""
+        return self.outcome is Outcome.FAILED and self.message.startswith("disk full:")
+
+
+def _failed(archive: Archive, path: Path, error: BaseException, message: str) -> FileResult:
+    """A file that could not be imported: ``message``, or ``disk full: …`` when that is what ``error`` means
+    (the same words on the command line and in the desktop, never SQLite's or the OS's raw text)."""
+    if recovery.means_disk_full(error, archive.root):
+        return FileResult(path, Outcome.FAILED, recovery.disk_full_import_message(error, archive.root))
+    return FileResult(path, Outcome.FAILED, message)
 
 
 @dataclass
@@ -183,8 +198,8 @@ def import_paths(
             result = import_file(archive, path, kind)
         except ImportFailed as error:
             result = FileResult(path, Outcome.FAILED, str(error))
-        except OSError as error:
-            result = FileResult(path, Outcome.FAILED, f"cannot read {path.name}: {error.strerror or error}")
+        except OSError as error:  # reading it, or storing it (a full disk)
+            result = _failed(archive, path, error, f"cannot read {path.name}: {error.strerror or error}")
         report.results.append(result)
         if result.outcome is Outcome.IMPORTED and result.article_id:
             new_articles.append(result.article_id)
@@ -270,10 +285,13 @@ def _write_source(archive: Archive, source: _PendingSource, extracted: Extracted
                                          media_type=media_type, name=source.path.name,
                                          document_id=source.document_id)
     except Exception as error:
-        log.exception("could not write document %s", source.path)
         if source.created:
             archive.files.remove(source.sha256)
-        return FileResult(source.path, Outcome.FAILED, f"could not store {source.path.name}: {error!r}")
+        if recovery.means_disk_full(error, archive.root):
+            log.warning("could not write document %s: disk full (%s)", source.path, error)
+        else:
+            log.exception("could not write document %s", source.path)
+        return _failed(archive, source.path, error, f"could not store {source.path.name}: {error!r}")
     written.append((document_id, source.document_id is not None))
     title = f"document {document_id[:8]} \u201c{extracted.title}\u201d"
     if extracted.status in (Extraction.OK, Extraction.PARTIAL):
@@ -293,6 +311,10 @@ def _import_bundle(archive: Archive, path: Path, report: ImportReport, progress:
         merged = import_bundle(archive, path, progress=progress, cancel=cancel)
     except FootnoteError as error:
         return FileResult(path, Outcome.FAILED, str(error))
+    except (OSError, sqlite3.Error, SQLAlchemyError) as error:
+        if not recovery.means_disk_full(error, archive.root):
+            raise
+        return _failed(archive, path, error, "")
     report.bundles.append(merged)
     return FileResult(path, Outcome.IMPORTED, f"bundle {merged.bundle_id[:8]}: {merged.summary()}",
                       warnings=tuple(merged.conflicts))
@@ -314,8 +336,10 @@ def import_file(archive: Archive, path: Path, kind: Kind = Kind.TEXT) -> FileRes
     except FootnoteError as error:
         return FileResult(path, Outcome.FAILED, str(error))
     except OSError as error:
-        return FileResult(path, Outcome.FAILED, f"cannot read {path.name}: {error.strerror or error}")
-    except Exception as error:  # a bug: keep the batch going, log the traceback
+        return _failed(archive, path, error, f"cannot read {path.name}: {error.strerror or error}")
+    except Exception as error:  # a bug: keep the batch going, log the traceback (a full disk is no bug)
+        if recovery.means_disk_full(error, archive.root):
+            return _failed(archive, path, error, "")
         log.exception("unexpected error importing %s", path)
         return FileResult(path, Outcome.FAILED, f"unexpected error importing {path.name}: {error!r}")
 

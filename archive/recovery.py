@@ -106,12 +106,27 @@ def low_on_space(folder: Path, below: int = 1 << 20) -> bool:
     return stats.f_bavail * stats.f_frsize < below
 
 
+def means_disk_full(error: BaseException | None, where: Path | None = None) -> bool:
+    """Disk full, said outright, or as SQLite's "disk I/O error" when the disk holding ``where`` is (nearly) full."""
+    return is_disk_full(error) or (where is not None and is_disk_io_error(error) and low_on_space(where))
+
+
 def disk_full_message(error: BaseException | None = None, where: Path | None = None) -> str:
     """``disk full: …`` in one line, naming the folder when it is known."""
+    return f"disk full: no space left{_on_disk(error, where)}; what was being written was removed: " \
+           "free some space and try again"
+
+
+def disk_full_import_message(error: BaseException | None = None, where: Path | None = None) -> str:
+    """What an import says of a file it could not import for lack of space (``disk full: not imported, …``)."""
+    return f"disk full: not imported, nothing of it was kept (no space left{_on_disk(error, where)}): " \
+           "free some space and try again"
+
+
+def _on_disk(error: BaseException | None, where: Path | None) -> str:
     filename = getattr(error, "filename", None) if isinstance(error, OSError) else None
     place = Path(filename).parent if filename else where
-    on = f" on the disk holding {place}" if place else ""
-    return f"disk full: no space left{on}; what was being written was removed: free some space and try again"
+    return f" on the disk holding {place}" if place else ""
 
 
 def is_damage(error: BaseException) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from desktop.theme import status_label
@@ -81,3 +82,16 @@ def claim_tooltip_html(number: int, claim: Mapping[str, Any], sources: Mapping[i
     cites = "".join(rows) or "<p style='margin:4px 0 0 0'>No citation.</p>"
     return (f"<div style='max-width:420px'><b>Claim {number}</b> · {html.escape(status_label(claim['status']))}"
             f"{cites}</div>")
+
+
+def error_line(error: BaseException, root: Path | None = None) -> str | None:
+    """The one line a user is told of ``error``: a :class:`FootnoteError`'s first line, ``disk full: …`` for
+    a full disk (in the command line's words), ``None`` for anything else (a bug: the caller says so)."""
+    from archive import recovery
+    from archive.errors import FootnoteError
+
+    if isinstance(error, FootnoteError):
+        return (str(error).strip().splitlines() or [""])[0] or type(error).__name__
+    if recovery.means_disk_full(error, root):
+        return recovery.disk_full_message(error, root)
+    return None

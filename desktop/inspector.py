@@ -29,7 +29,7 @@ from archive.annotations import Changes
 from archive.attach import normalize_title
 from archive.store import Archive
 from desktop import theme
-from desktop.formatting import number_ranges
+from desktop.formatting import error_line, number_ranges
 from desktop.tasks import TaskRunner
 from desktop.undo import Edits
 
@@ -853,6 +853,6 @@ class ClaimInspector(QWidget):
         self.refresh_requested.emit(changes)
 
     def _on_error(self, error: BaseException) -> None:
-        self.error_label.setText(str(error) or error.__class__.__name__)
+        self.error_label.setText(error_line(error, self.archive.root) or str(error) or error.__class__.__name__)
         self.error_label.show()
         self.error_occurred.emit(error)

@@ -25,7 +25,7 @@ from archive.errors import Cancelled, FootnoteError
 from archive.queries import article_detail
 from archive.store import Archive
 from desktop.claims_panel import ClaimsPanel
-from desktop.formatting import plural
+from desktop.formatting import error_line, plural
 from desktop.inspector import ClaimInspector
 from desktop.library import LibraryPane
 from desktop.reader import ReaderView, StatusLegend
@@ -536,10 +536,9 @@ class MainWindow(QMainWindow):
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Cancelled. What was finished is kept.", 6000)
             return
-        first_line = (str(error).strip().splitlines() or [""])[0]
-        if isinstance(error, FootnoteError):
-            text = first_line or type(error).__name__
-        else:
+        text = error_line(error, self.archive.root)  # a FootnoteError's first line, or "disk full: …"
+        if text is None:
+            first_line = (str(error).strip().splitlines() or [""])[0]
             log_file = self.archive.layout.log
             text = (f"Something went wrong ({type(error).__name__}: {first_line}). Details are in {log_file}; "
                     "please report it.")

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from archive import recovery
 from archive.errors import Cancelled, FootnoteError
 from archive.progress import CancelToken, Progress
 
@@ -54,7 +55,7 @@ class _Worker(QObject):
             task.result = task.work(progress, task.token)
         except BaseException as error:  # reported on the UI thread, never lost
             task.error = error
-            if not isinstance(error, (FootnoteError, Cancelled)):
+            if not isinstance(error, (FootnoteError, Cancelled)) and not recovery.is_disk_full(error):
                 log.error("task %r failed:\n%s", task.label, "".join(traceback.format_exception(error)))
         self.done.emit(task)
 

@@ -31,6 +31,9 @@ from archive.store import Archive
 from conftest import SAMPLE
 from desktop import app as desktop_app
 from desktop.main_window import MainWindow, recent_archives
+from kill_helpers import digest_variants
+from pdf_factory import make_text_pdf
+from test_safety_disk import _fill, _fingerprint, small_disk  # noqa: F401  (small_disk: the 4 MB tmpfs fixture)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -277,3 +280,124 @@ def test_without_anyone_to_ask_the_archive_opens_read_only(tmp_path: Path, sampl
                                      ask_read_only=lambda where, error: asked.append(error.pid) or False)
         assert asked == [holder.pid]
     assert os.path.exists(root / "archive.db")
+
+
+# --- disk full ----------------------------------------------------------------------------------------
+
+
+def open_window(qtbot, root: Path, tmp_path: Path) -> MainWindow:
+    """A shown window on the archive at ``root``, as desktop.app opens it, its background reads done."""
+    desktop_app.apply_style(QApplication.instance())
+    archive, notice = desktop_app.open_archive(root, explicit=True)
+    window = MainWindow(archive, notice, settings=QSettings(str(tmp_path / "footnote.ini"),
+                                                            QSettings.Format.IniFormat))
+    qtbot.addWidget(window)  # closed (and its archive with it) when the test ends
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.runner.wait(30)
+    return window
+
+
+def shown_box(window: MainWindow, name: str) -> QMessageBox | None:
+    boxes = [b for b in window.findChildren(QMessageBox, name) if b.isVisible()]
+    return boxes[-1] if boxes else None
+
+
+def said(window: MainWindow) -> tuple[str, str]:
+    """The message box the last task left open (its object name and text), closed."""
+    for name in ("importProblems", "errorMessage"):
+        box = shown_box(window, name)
+        if box is not None:
+            text = box.text()
+            box.close()
+            return name, text
+    return "", ""
+
+
+def assert_plain(text: str) -> None:
+    """Said as a user is told it: no traceback, no raw SQLite or OS words, no "please report it"."""
+    for raw in ("Traceback", "OperationalError", "database or disk is full", "No space left on device", "Errno",
+                "Something went wrong", "unexpected error"):
+        assert raw not in text, text
+
+
+def test_a_full_disk_in_the_window_says_disk_full_and_changes_nothing(qtbot, small_disk: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Import (File ▸ Import), export and an index rebuild, run by the window's task runner on a full tmpfs."""
+    root = small_disk / "archive"
+    assert main(["--archive", str(root), "import", str(SAMPLE)]) == 0
+    assert main(["--archive", str(root), "search", "Sacks"]) == 0  # the index exists: a rebuild replaces it
+    digest = digest_variants(tmp_path / "in", 1, padding=30_000)[0]  # about 400 KB of text, 12 claims
+    report = make_text_pdf(tmp_path / "in" / "report.pdf", ["The harbour seals returned in March."] * 40,
+                           title="Harbour survey report")
+    window = open_window(qtbot, root, tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        staticmethod(lambda *args, **kwargs: ([str(digest), str(report)], "")))
+    counts = window.counts_label.text()
+    assert counts == "1 article · 0 sources"
+
+    outcomes: list[str] = []
+    for leave in (0, 96 * 1024, 300 * 1024, 600 * 1024, 900 * 1024, 1500 * 1024):
+        before = _fingerprint(root)
+        filler = _fill(small_disk, leave)
+        window.import_action.trigger()
+        assert window.runner.wait(60)
+        kind, text = said(window)
+        filler.unlink()
+        if not kind:  # it all fitted: nothing to say
+            outcomes.append("imported")
+            break
+        assert_plain(text)
+        assert "disk full: " in text, (leave, kind, text)
+        if kind == "importProblems":  # each file that did not fit is listed with the same words as the CLI's
+            assert "disk full: not imported, nothing of it was kept (no space left on the disk holding" in text
+        outcomes.append(kind)
+        if _fingerprint(root) != before:  # one of the two fitted: the other one is listed
+            assert kind == "importProblems" and text.count("disk full") == 1, text
+            outcomes.append("one of two imported")
+            break
+        assert not any((root / "files" / ".staging").glob("*")), "a partial file was left in staging"
+        assert window.counts_label.text() == counts
+    assert "importProblems" in outcomes, outcomes
+
+    # Export, to the full disk: one line, and no partial bundle left behind.
+    target = small_disk / "out" / "bundle.zip"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args, **kwargs: (str(target), "")))
+    before = _fingerprint(root)
+    filler = _fill(small_disk, 8 * 1024)
+    window.export_action.trigger()
+    assert window.runner.wait(60)
+    kind, text = said(window)
+    filler.unlink()
+    assert kind == "errorMessage" and text.startswith("disk full: no space left on the disk holding"), text
+    assert_plain(text)
+    assert not list(target.parent.iterdir()), "the export left a partial file"
+    assert _fingerprint(root) == before
+
+    # An index rebuild: the old index stays and still answers.
+    filler = _fill(small_disk, 16 * 1024)
+    window.reindex_action.trigger()
+    assert window.runner.wait(60)
+    kind, text = said(window)
+    filler.unlink()
+    assert kind == "errorMessage" and text.startswith("disk full: "), text
+    assert_plain(text)
+    assert not list(root.glob("index.new-*")), "the half-built index was left behind"
+    assert _fingerprint(root) == before
+    assert window.archive.search_index.state().ok
+
+    # An edit (a note), undoable like every edit: refused with the same words, in the inspector too.
+    window.claims.select_row(0)
+    assert window.runner.wait(30)
+    inspector = window.inspector
+    filler = _fill(small_disk, 0)
+    inspector.note_edit.setPlainText("Checked against the transcript.")
+    inspector.save_note()
+    assert window.runner.wait(30)
+    kind, text = said(window)
+    filler.unlink()
+    print("NOTE", kind, text, inspector.error_label.text())
+    window.close()
+    assert main(["--archive", str(root), "check"]) == 0
