@@ -492,6 +492,10 @@ class ClaimInspector(QWidget):
         self._note_claim: tuple[str, int] | None = None  # (claim id, number) the editor's text belongs to
         self._note_saved = ""
         self._tags_saved: list[str] = []
+        # The last note and tags edits sent: (their command's memo, claim id, what was saved before), so that
+        # an edit the archive refused (a full disk) is not taken for saved: leaving the editor tries again.
+        self._note_sent: tuple[Any, str, str] | None = None
+        self._tags_sent: tuple[Any, str, list[str]] | None = None
         self._loading = False
 
         self.note_timer = QTimer(self)
@@ -816,9 +820,9 @@ class ClaimInspector(QWidget):
                 self.note_state.setText("")
             return
         claim_id, number = self._note_claim
-        self._note_saved = text
+        previous, self._note_saved = self._note_saved, text
         self.note_state.setText("saved")
-        self.edits.set_note(claim_id, number, text)
+        self._note_sent = (self.edits.set_note(claim_id, number, text).memo, claim_id, previous)
 
     def save_tags(self) -> None:
         claim = self.claim
@@ -828,8 +832,8 @@ class ClaimInspector(QWidget):
         self.tags_edit.setModified(False)
         if tags == self._tags_saved:
             return
-        self._tags_saved = tags
-        self.edits.set_tags(claim["id"], self.number, tags)
+        previous, self._tags_saved = self._tags_saved, tags
+        self._tags_sent = (self.edits.set_tags(claim["id"], self.number, tags).memo, claim["id"], previous)
 
     # --- edits -------------------------------------------------------------------
 
@@ -855,4 +859,17 @@ class ClaimInspector(QWidget):
     def _on_error(self, error: BaseException) -> None:
         self.error_label.setText(error_line(error, self.archive.root) or str(error) or error.__class__.__name__)
         self.error_label.show()
+        shown = self.claim["id"] if self.claim is not None else None
+        if self._note_sent is not None and self._note_sent[0].failed:
+            memo, claim_id, previous = self._note_sent
+            self._note_sent = None
+            if claim_id == shown and self._note_claim is not None and self._note_claim[0] == claim_id:
+                self._note_saved = previous  # the editor keeps the text; leaving it saves again
+                self.note_state.setText("not saved")
+        if self._tags_sent is not None and self._tags_sent[0].failed:
+            memo, claim_id, previous = self._tags_sent
+            self._tags_sent = None
+            if claim_id == shown:
+                self._tags_saved = previous
+                self.tags_edit.setModified(True)
         self.error_occurred.emit(error)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from archive.cli import main
 from archive.errors import ArchiveInUse
+from archive.models import Claim
 from archive.store import Archive
 from conftest import SAMPLE
 from desktop import app as desktop_app
@@ -398,6 +399,16 @@ def test_a_full_disk_in_the_window_says_disk_full_and_changes_nothing(qtbot, sma
     assert window.runner.wait(30)
     kind, text = said(window)
     filler.unlink()
-    print("NOTE", kind, text, inspector.error_label.text())
+    assert kind == "errorMessage" and text.startswith("disk full: "), text
+    assert inspector.error_label.isVisible() and inspector.error_label.text() == text
+    assert _fingerprint(root) == before and window.undo_stack.count() == 0  # the failed edit left the stack
+    # the note is still in the editor, said to be not saved; with room again, leaving the editor saves it
+    assert inspector.note_edit.toPlainText() == "Checked against the transcript."
+    assert inspector.note_state.text() == "not saved"
+    inspector.save_note()
+    assert window.runner.wait(30)
+    assert inspector.note_state.text() != "not saved" and window.undo_stack.count() == 1
+    with window.archive.read_session() as session:
+        assert session.get(Claim, inspector.claim["id"]).note == "Checked against the transcript."
     window.close()
     assert main(["--archive", str(root), "check"]) == 0
