@@ -261,6 +261,72 @@ def test_a_folder_footnote_did_not_create_is_never_opened(demo, monkeypatch) -> 
     assert opened == []
 
 
+@pytest.fixture
+def parallel(monkeypatch) -> list:
+    """Rebuilds in child processes (``archive.search.build``), as a large archive's would run;
+    the list it gives receives the worker count of each such build."""
+    from archive.search import build, index as index_module
+
+    monkeypatch.setattr(index_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(index_module, "REBUILD_PROCESSES", 2)
+    builds: list = []
+    real = build.build_in_workers
+
+    def counted(*args, **kwargs):
+        builds.append(args[5])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_in_workers", counted)
+    return builds
+
+
+def _view(archive) -> list:
+    """What some queries find (hits in any order: records of equal score come in index order) and count."""
+    return [(sorted((h.type, h.document, h.claim or "", h.page or 0, h.snippet, round(h.score, 3))
+                    for h in run(archive, q, limit=100).hits), run(archive, q).facets)
+            for q in ("Sacks", "type:claim", '"de facto"', "regul*", "date:2026-05")]
+
+
+def test_a_parallel_rebuild_makes_the_same_index(demo, parallel) -> None:
+    before, count = _view(demo), demo.search_index.count()
+    assert demo.search_index.rebuild(demo) == count
+    assert parallel == [2]
+    with demo.search_index.searching() as searcher:
+        assert 1 <= len(searcher.reader().segments()) <= 2  # one per worker that got work
+    assert demo.search_index.count() == count and _view(demo) == before
+    assert not list(demo.search_index.folder.parent.glob("index.new-*"))
+
+
+@pytest.mark.parametrize("in_workers", [False, True], ids=["one process", "worker processes"])
+def test_a_change_made_during_a_rebuild_reaches_the_new_index(demo, tmp_path: Path, monkeypatch,
+                                                              in_workers: bool) -> None:
+    if in_workers:
+        from archive.search import index as index_module
+
+        monkeypatch.setattr(index_module, "PARALLEL_MIN_CHARS", 0)
+    path = tmp_path / "during.md"
+    path.write_text("# During\n\nA quoll appears.\n", encoding="utf-8")
+    imported = []
+
+    def import_meanwhile(_progress) -> None:
+        if not imported:  # after the rebuild has listed what to index
+            imported.append(import_paths(demo, [path]))
+
+    demo.search_index.rebuild(demo, progress=import_meanwhile)
+    assert imported and run(demo, "quoll").total == 1
+
+
+def test_a_cancelled_parallel_rebuild_keeps_the_old_index(demo, parallel) -> None:
+    from archive.progress import CancelToken, Cancelled
+
+    before = _view(demo)
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        demo.search_index.rebuild(demo, progress=lambda _p: token.cancel(), cancel=token)
+    assert _view(demo) == before and check_folder(demo.search_index.folder).ok
+    assert not list(demo.search_index.folder.parent.glob("index.new-*"))
+
+
 def test_reindex_rebuilds_the_same_content(demo) -> None:
     before = run(demo, "Sacks", limit=100)
     count = demo.search_index.rebuild(demo)

@@ -42,6 +42,16 @@ def index_term(word: str) -> str | None:
     return stem(folded) if folded.isalpha() else folded
 
 
+def terms(value: str) -> list[str]:
+    """The terms of a text in order, stop words left out: what indexing needs, without Token objects."""
+    found = []
+    for word in _WORD.findall(value):
+        term = index_term(word)
+        if term is not None:
+            found.append(term)
+    return found
+
+
 class FootnoteAnalyzer(Tokenizer):
     """Tokenizer, lowercase, accent folding, stop words and stemming in one pass."""
 

@@ -35,9 +35,12 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from archive.paths import APP_NAME, ArchiveLayout
+from archive.recovery import read_only_uri_flags
 from archive.progress import CancelToken, Progress, ProgressFn, no_progress
-from archive.search.records import Record, article_records, document_records
+from archive.search import build
+from archive.search.records import article_records, document_records
 from archive.search.schema import INDEX_FORMAT, make_schema
+from archive.search.writing import FootnoteSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,10 @@ def _cache_missing_columns() -> None:
 _cache_missing_columns()
 
 MARKER = "footnote-index.json"
-REBUILD_PROCESSES = 2
+REBUILD_PROCESSES = max(1, min(os.cpu_count() or 1, 4))
+# A rebuild of at least this much text runs in child processes (``build``): starting them costs a second
+# or two, which a small archive would notice; a large one gains a core per process.
+PARALLEL_MIN_CHARS = 3_000_000
 # whoosh sorts its in-memory postings in one C call that holds the GIL: a smaller pool means shorter
 # holds (the desktop's event loop stalled for up to 1.5 s behind a 256 MB sort) at little cost in speed.
 REBUILD_MEMORY_MB = 48
@@ -132,6 +138,7 @@ class SearchIndex:
         self._search_lock = threading.Lock()
         self._kept: tuple[Searcher, int] | None = None
         self._epoch = 0
+        self._missed: dict[str, set[str]] | None = None  # changes made while a rebuild runs
 
     # --- opening -----------------------------------------------------------------
 
@@ -202,17 +209,31 @@ class SearchIndex:
 
     def update(self, archive, *, articles: Iterable[str] = (), documents: Iterable[str] = (),
                removed: Iterable[str] = ()) -> None:
-        """Re-index these articles and documents (and drop removed ones) in one commit."""
+        """Re-index these articles and documents (and drop removed ones) in one commit.
+
+        During a rebuild the change is also noted and made again in the new index once it is swapped
+        in: the rebuild may have read those items before the change.
+        """
         articles, documents, removed = list(dict.fromkeys(articles)), list(dict.fromkeys(documents)), list(removed)
         if not (articles or documents or removed):
             return
+        with self._write_lock:
+            if self._missed is not None:
+                self._missed["articles"].update(articles)
+                self._missed["documents"].update(documents)
+                self._missed["removed"].update(removed)
+                if not check_folder(self.folder).ok:
+                    return  # the rebuild under way makes the index, with these in it
         if not check_folder(self.folder).ok:
             # The rebuild reads the catalog as it is now: nothing more to do.
             self.rebuild(archive, keep_aside=self.folder.exists())
             return
+        self._write(archive, articles, documents, removed)
+
+    def _write(self, archive, articles: list[str], documents: list[str], removed: list[str]) -> None:
         with self._write_lock:
             ix = self._open()
-            writer = ix.writer(timeout=30, limitmb=UPDATE_MEMORY_MB)
+            writer = FootnoteSegmentWriter(ix, timeout=30, limitmb=UPDATE_MEMORY_MB)
             try:
                 for key in [*articles, *documents, *removed]:
                     writer.delete_by_term("document", key)
@@ -240,12 +261,16 @@ class SearchIndex:
         started = time.monotonic()
         new = self.folder.with_name(f"{self.folder.name}.new-{uuid.uuid4().hex[:8]}")
         new.mkdir(parents=True)
+        with self._write_lock:
+            self._missed = {"articles": set(), "documents": set(), "removed": set()}
         try:
             count = self._build(archive, new, progress, cancel)
             index_id = uuid.uuid4().hex
             (new / MARKER).write_text(json.dumps({"format": INDEX_FORMAT, "id": index_id,
                                                   "mac": _mac(index_id, INDEX_FORMAT)}), encoding="utf-8")
         except BaseException:
+            with self._write_lock:
+                self._missed = None
             shutil.rmtree(new, ignore_errors=True)
             raise
         with self._write_lock, self._open_lock:
@@ -257,21 +282,31 @@ class SearchIndex:
                 os.replace(self.folder, old)
             os.replace(new, self.folder)
             self._forget()
+            missed, self._missed = self._missed, None
         for stale in self.folder.parent.glob(f"{self.folder.name}.*-*"):
             if stale != old or stale.name.startswith(f"{self.folder.name}.old-"):
                 shutil.rmtree(stale, ignore_errors=True)  # open searchers keep their files (POSIX)
+        if missed and any(missed.values()):
+            try:
+                self._write(archive, *(sorted(missed[kind]) for kind in ("articles", "documents", "removed")))
+            except BaseException:
+                self.invalidate()  # the new index lacks those changes: the next use rebuilds it
+                raise
         log.info("search index rebuilt: %d records in %.1f s", count, time.monotonic() - started)
         return count
 
     def _build(self, archive, folder: Path, progress: ProgressFn, cancel: CancelToken | None) -> int:
         ix = whoosh_index.create_in(str(folder), make_schema())
         with archive.read_session() as session:
-            records: list[Record] = [*article_records(session), *document_records(session)]
-        writer: IndexWriter
-        if len(records) > 2000 and REBUILD_PROCESSES > 1:
-            writer = ix.writer(procs=REBUILD_PROCESSES, multisegment=True, limitmb=REBUILD_MEMORY_MB)
-        else:
-            writer = ix.writer(limitmb=REBUILD_MEMORY_MB)
+            chunks, items, size = build.plan(session, REBUILD_PROCESSES)
+            if REBUILD_PROCESSES > 1 and size >= PARALLEL_MIN_CHARS:
+                records = None
+            else:
+                records = [*article_records(session), *document_records(session)]
+        if records is None:
+            return build.build_in_workers(archive.layout.database, read_only_uri_flags(archive.layout), folder,
+                                          chunks, items, REBUILD_PROCESSES, progress, cancel)
+        writer = FootnoteSegmentWriter(ix, limitmb=REBUILD_MEMORY_MB)
         try:
             step = max(1, len(records) // 100)
             for done, record in enumerate(records):
