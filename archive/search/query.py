@@ -262,6 +262,7 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
             return result
         parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
     with index.searching() as searcher:
+        parsed = _expand_multi_terms(parsed, searcher.reader())
         hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
         result.total, result.facets = _facet_counts(searcher, parsed)
         terms = _matched_terms(parsed, searcher.reader())
@@ -270,6 +271,73 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
             result.suggestion = _suggest(searcher, session, text.strip())
     result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
     return result
+
+
+_MULTI_TERMS = (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)
+MAX_EXPANSION = 1000  # beyond this many words, whoosh's own handling of a prefix or fuzzy term is kept
+
+
+def _expand_multi_terms(parsed: wq.Query, reader) -> wq.Query:
+    """Replace each fuzzy, prefix and wildcard term with the indexed words it matches, found once.
+
+    whoosh would look them up again for every use of the query (ranking, the estimate it
+    sorts clauses by, the facet counts, the highlighting): a fuzzy term costs a walk of the
+    term dictionary each time.  The words are found per segment, as each has its own automaton.
+    The result scores as whoosh scores these terms: a constant, the term's boost.
+    """
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, _MULTI_TERMS):
+            words: set[str] = set()
+            for segment_reader, _offset in reader.leaf_readers():
+                if isinstance(node, wq.FuzzyTerm):
+                    found = _fuzzy_words(segment_reader, node)
+                else:
+                    found = (t.decode("utf-8") if isinstance(t, bytes) else str(t)
+                             for _field, t in node.expanded_terms(segment_reader))
+                for word in found:
+                    words.add(word)
+                    if len(words) > MAX_EXPANSION:
+                        return node
+            if not words:
+                return wq.NullQuery
+            return wq.ConstantScoreQuery(wq.Or([wq.Term(node.fieldname, word) for word in sorted(words)]),
+                                         score=node.boost)
+        if node.children():
+            return node.apply(visit)
+        return node
+
+    return visit(parsed)
+
+
+def _fuzzy_words(segment_reader, node: wq.FuzzyTerm) -> list[str]:
+    """A segment's words within the fuzzy term's edit distance (sharing its prefix, if it has one).
+
+    Compared in C (rapidfuzz) against the segment's word list, read once: whoosh's automaton
+    walks the term dictionary in Python, a tenth of a second per field and segment.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    words = _vocabulary(segment_reader, node.fieldname)
+    text, prefix = node.text, node.text[:node.prefixlength]
+    found = process.extract(text, words, scorer=Levenshtein.distance, score_cutoff=int(node.maxdist), limit=None)
+    return [word for word, _distance, _index in found if word.startswith(prefix)]
+
+
+_VOCABULARIES: dict[tuple[str, str], list[str]] = {}
+
+
+def _vocabulary(segment_reader, fieldname: str) -> list[str]:
+    """A segment's words in a field (kept: a segment's words never change)."""
+    key = (segment_reader.segment().segment_id(), fieldname)
+    words = _VOCABULARIES.get(key)
+    if words is None:
+        words = ([t.decode("utf-8") if isinstance(t, bytes) else t for t in segment_reader.lexicon(fieldname)]
+                 if fieldname in segment_reader.indexed_field_names() else [])
+        if len(_VOCABULARIES) > 200:
+            _VOCABULARIES.clear()
+        _VOCABULARIES[key] = words
+    return words
 
 
 def _facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
@@ -361,18 +429,19 @@ def _suggest(searcher, session: Session, word: str) -> str | None:
 
 
 def _closest_terms(reader, fieldname: str, word: str, maxdist: int) -> list[str]:
-    """Indexed words within ``maxdist`` edits of ``word``, closest and then most frequent first.
+    """Indexed words within ``maxdist`` edits of ``word``, closest and then most frequent first."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
 
-    Per segment (an automaton each), as whoosh's multi-segment reader would compare every word.
-    """
-    from rapidfuzz.distance import DamerauLevenshtein
-
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
     for segment_reader, _offset in reader.leaf_readers():
-        for candidate in segment_reader.terms_within(fieldname, word, maxdist):
+        words = _vocabulary(segment_reader, fieldname)
+        for candidate, distance, _index in process.extract(word, words, scorer=Levenshtein.distance,
+                                                           score_cutoff=maxdist, limit=None):
             frequency = segment_reader.doc_frequency(fieldname, candidate)
-            found[candidate] = found.get(candidate, 0) + frequency
-    return sorted(found, key=lambda c: (DamerauLevenshtein.distance(c, word), -found[c], c))
+            previous = found.get(candidate, (distance, 0))
+            found[candidate] = (distance, previous[1] + frequency)
+    return sorted(found, key=lambda c: (found[c][0], -found[c][1], c))
 
 
 def _record_text(session: Session, fields: dict[str, Any]) -> str:
