@@ -52,6 +52,15 @@ def terms(value: str) -> list[str]:
     return found
 
 
+def term_spans(text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the words are whose terms are ``wanted``: (start, end) offsets, in order."""
+    spans = []
+    for match in _WORD.finditer(text):
+        if index_term(match.group()) in wanted:
+            spans.append(match.span())
+    return spans
+
+
 class FootnoteAnalyzer(Tokenizer):
     """Tokenizer, lowercase, accent folding, stop words and stemming in one pass."""
 

@@ -28,7 +28,7 @@ from whoosh import qparser, query as wq, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from archive.models import Article, Claim, Document, Passage
-from archive.search.analysis import FootnoteAnalyzer, index_term
+from archive.search.analysis import FootnoteAnalyzer, index_term, term_spans
 from archive.search.index import SearchIndex
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
 
@@ -351,14 +351,13 @@ def _facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, 
     total = 0
     for subsearcher, _offset in _leaves(searcher):
         reader = subsearcher.reader()
-        columns = [(counts[name], _facet_column(reader, name)) for name in FACETS]
-        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        for docnum in parsed.docs(subsearcher):
-            if docnum in deleted:  # replaced or removed records stay in their segment until a merge
-                continue
-            total += 1
-            for counter, values in columns:
-                counter[values[docnum]] += 1
+        docs = list(parsed.docs(subsearcher))
+        if reader.has_deletions():  # replaced or removed records stay in their segment until a merge
+            deleted = reader.deleted_docs_set
+            docs = [docnum for docnum in docs if docnum not in deleted]
+        total += len(docs)
+        for name in FACETS:
+            counts[name].update(map(_facet_column(reader, name).__getitem__, docs))
     return total, {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
                    for name, counter in counts.items()}
 
@@ -498,7 +497,7 @@ def _place_in_document(session: Session, hit: Hit, fields: dict[str, Any], terms
         page_end = passages[-1][2] if passages else start + 4000
     text = session.exec(select(func.substr(Document.text, start + 1, page_end - start))
                         .where(Document.id == hit.document)).first() or ""
-    matches = [(start + t.startchar) for t in _ANALYZER(text, chars=True) if t.text in terms]
+    matches = [start + begin for begin, _end in term_spans(text, terms)]
     starts = [p[1] for p in passages]
     counts = Counter(max(0, bisect_right(starts, m) - 1) for m in matches)
     if counts and passages:
@@ -512,7 +511,7 @@ def _place_in_document(session: Session, hit: Hit, fields: dict[str, Any], terms
 
 def highlight(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
     """An HTML-escaped excerpt around the first matched word, matched words in <mark>."""
-    spans = [(t.startchar, t.endchar) for t in _ANALYZER(text, chars=True) if t.text in terms]
+    spans = term_spans(text, terms)
     if spans:
         first = spans[0][0]
         begin = max(0, first - width // 3)
