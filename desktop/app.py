@@ -26,7 +26,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from archive.demo import ensure_demo_archive
 from archive.errors import ArchiveInUse, FootnoteError
 from archive.paths import APP_NAME, ArchiveLayout
 from archive.store import Archive
@@ -59,6 +58,8 @@ def open_archive(root: Path, explicit: bool,
     too-new schema, ...).
     """
     if not explicit and not ArchiveLayout(root).exists():
+        from archive.demo import ensure_demo_archive  # only on a first run: it brings the whole importer
+
         ensure_demo_archive(root)
     from archive.recovery import ArchiveReadOnly
 
