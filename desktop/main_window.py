@@ -113,9 +113,9 @@ class MainWindow(QMainWindow):
         for pane, stretch in ((self.left, 0), (self._reader_pane(), 1), (claims_column, 0), (self.source, 1)):
             self.splitter.addWidget(pane)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.left.setMinimumWidth(220)
-        self.claims.setMinimumWidth(240)
-        self.source.setMinimumWidth(300)
+        self.left.setMinimumWidth(200)
+        self.claims.setMinimumWidth(210)
+        self.source.setMinimumWidth(240)
 
         self.banner = QLabel(notice or "")
         self.banner.setObjectName("banner")
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
     def _reader_pane(self) -> QWidget:
         pane = QWidget()
         pane.setObjectName("readerPane")
-        pane.setMinimumWidth(320)
+        pane.setMinimumWidth(300)
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
             return
         self.inspector.flush()
         self._show_article(detail)
+        self.library.mark_open("article", article_id)
         if again:
             self.reader.document().documentLayout().documentSize()  # lay it out, so the old place exists
             self.reader.verticalScrollBar().setValue(scroll)

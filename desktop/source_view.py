@@ -286,7 +286,7 @@ class SourceView(QWidget):
         self.archive = archive
         self.setObjectName("sourceView")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(240)
         self._document: Document | None = None
         self._mode = "empty"  # "empty" | "pdf" | "text" | "message"
         self._pdf_file: str | None = None  # the stored file loaded in pdf_document

@@ -287,6 +287,7 @@ def test_ctrl_k_searches_and_enter_opens_claim_and_source_hits(qtbot, window: Ma
     assert window.detail["id"] == hit.document and window.claims.current_row() == row
     assert window.reader.current_claim == row and window.inspector.claim["id"] == hit.claim
     assert "sacks" in window.inspector.claim_text.text().lower()
+    assert window.library.current_item()["id"] == hit.document  # the list marks the article shown
 
     hit = go_to("source")
     qtbot.keyClick(search.view, Qt.Key.Key_Return)
@@ -592,6 +593,10 @@ def test_an_archive_held_by_another_process_opens_read_only(qtbot, demo_root: Pa
     finally:
         holder.stdin.close()
         holder.wait(10)
+
+
+def test_the_window_fits_a_1024_pixel_wide_screen(window: MainWindow) -> None:
+    assert window.minimumSizeHint().width() <= 1000 and window.minimumSizeHint().height() <= 700
 
 
 def test_show_error_gives_one_line_never_a_traceback(window: MainWindow) -> None:

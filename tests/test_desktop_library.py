@@ -175,6 +175,21 @@ def test_choosing_entries_fills_the_list_and_activates_items(qtbot, pane: Librar
     assert pane.current_entry == Entry("filter", "failed")
 
 
+def test_the_item_the_window_shows_is_marked_without_being_announced(qtbot, pane: LibraryPane) -> None:
+    """Opened elsewhere (a search hit, a link): the list marks it, and announces nothing (no reload)."""
+    click_entry(qtbot, pane, ALL_DOCUMENTS)
+    document = pane.items.item(3)["id"]
+    announced: list = []
+    pane.documentActivated.connect(announced.append)
+    pane.articleActivated.connect(announced.append)
+    pane.mark_open("document", document)
+    assert pane.current_item()["id"] == document and pane.list.selectionModel().isRowSelected(3, QModelIndex())
+    pane.mark_open("article", "not-in-this-list")
+    assert not pane.list.selectionModel().hasSelection()
+    click_row(qtbot, pane, 3)  # chosen again by hand: announced, as the window no longer shows it
+    assert announced == [document]
+
+
 # --- collections ---------------------------------------------------------------
 
 

@@ -159,6 +159,25 @@ class LibraryPane(QWidget):
                                                    QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return True
 
+    def mark_open(self, kind: str, item_id: str) -> None:
+        """Mark the item the window shows (opened from a search hit, a link, at start) as the chosen row,
+        without announcing it again; no row is marked when it is not in the list shown."""
+        self._chosen = (kind, item_id)
+        current = self.current_item()
+        if current is not None and current["id"] == item_id:
+            return
+        row = self.items.row_of(item_id)
+        selection = self.list.selectionModel()
+        self._quiet = True
+        try:
+            if row >= 0:
+                selection.setCurrentIndex(self.items.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.list.scrollTo(self.items.index(row))
+            else:
+                selection.clear()
+        finally:
+            self._quiet = False
+
     def current_item(self) -> dict[str, Any] | None:
         index = self.list.currentIndex()
         return self.items.item(index.row()) if index.isValid() else None
