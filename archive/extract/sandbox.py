@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from archive.background import lower_priority
 from archive.errors import FootnoteError
 from archive.extract import ExtractedDocument, Extraction, Kind
 from archive.progress import CancelToken
@@ -56,6 +57,7 @@ def extract_here(task: Task) -> ExtractedDocument | int:
 
 
 def _worker(connection: Connection, memory_limit: int) -> None:
+    lower_priority()
     try:
         import resource
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive.background import lower_priority
 from archive.errors import FootnoteError
 from archive.progress import CancelToken, Progress, ProgressFn
 
@@ -148,6 +149,7 @@ def build_in_workers(database: Path, uri_flags: str, folder: Path, chunks: list[
 
 def _work(database: str, uri_flags: str, folder: str, jobs: Any, results: Any, parent: int) -> None:
     """A worker: take chunks until told to stop, then finish one segment and hand it over."""
+    lower_priority()
     try:
         import sqlite3
 

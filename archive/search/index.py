@@ -73,12 +73,14 @@ _cache_missing_columns()
 MARKER = "footnote-index.json"
 REBUILD_PROCESSES = max(1, min(os.cpu_count() or 1, 4))
 # A rebuild of at least this much text runs in child processes (``build``): starting them costs a second
-# or two, which a small archive would notice; a large one gains a core per process.
-PARALLEL_MIN_CHARS = 3_000_000
-# whoosh sorts its in-memory postings in one C call that holds the GIL: a smaller pool means shorter
-# holds (the desktop's event loop stalled for up to 1.5 s behind a 256 MB sort) at little cost in speed.
-REBUILD_MEMORY_MB = 48
-UPDATE_MEMORY_MB = 16
+# or two, which a small archive would notice; a larger one gains a core per process, and the process that
+# asked (the desktop's) keeps its GIL free.
+PARALLEL_MIN_CHARS = 1_000_000
+# whoosh sorts its in-memory postings in one C call that holds the GIL: in this process a small pool means
+# short holds (the desktop's event loop stalled 330 ms behind the sort of a 48 MB pool, 145,000 postings;
+# 6 MB sorts in ~30 ms), at the cost of merging a few sorted runs from disk at the commit.
+REBUILD_MEMORY_MB = 6
+UPDATE_MEMORY_MB = 6
 
 
 def _key() -> bytes:
