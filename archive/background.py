@@ -12,6 +12,7 @@ still get every cycle nobody else wants.
 from __future__ import annotations
 
 import os
+import signal
 
 NICENESS = 10
 
@@ -22,3 +23,18 @@ def lower_priority() -> None:
         os.nice(NICENESS)
     except (AttributeError, OSError):
         pass
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when ``parent`` dies (Linux), and exit now if it already has.
+
+    A worker whose parent was killed would otherwise run on, or wait forever on its job queue.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the workers also look at their parent between jobs
+    if os.getppid() != parent:
+        os._exit(1)

@@ -155,6 +155,7 @@ class KillPoint:
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     seconds_to_recover: float = 0.0
+    children: list[int] = field(default_factory=list)  # the killed process's children at the kill
 
     def describe(self) -> str:
         state = "killed" if self.killed else "finished before the kill"
@@ -176,6 +177,7 @@ def kill_at(server: ForkServer, scenario: str, root: Path, progress: Path, step:
         if fired_at is None and len(lines) >= step:
             fired_at = time.monotonic() + delay
         if fired_at is not None and time.monotonic() >= fired_at:
+            point.children = children_of(pid)
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -189,6 +191,25 @@ def kill_at(server: ForkServer, scenario: str, root: Path, progress: Path, step:
     if not point.killed and status != 0:
         point.problems.append(f"the child failed on its own (status {status})")
     return point
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc/PID/task/*/children)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Is ``pid`` running (not gone, not a zombie waiting to be reaped)?"""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _lines(path: Path) -> list[str]:
@@ -266,6 +287,10 @@ def _child(request: dict[str, Any]) -> int:
                 ids = sorted(session.exec(select(Article.id)))
             verify_articles(archive, ids, progress=progress)
         elif scenario == "reindex":
+            if request.get("parallel"):
+                from archive.search import index as index_module
+
+                index_module.PARALLEL_MIN_CHARS, index_module.REBUILD_PROCESSES = 0, 2
             archive.search_index.rebuild(archive, progress=progress)
         elif scenario == "bundle":
             from archive.bundles.merge import import_bundle

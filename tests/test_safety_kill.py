@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from archive.demo import demo_files
 from kill_helpers import (
     ForkServer,
+    alive,
     bundle_contents,
     copy_archive,
     digest_variants,
@@ -107,16 +109,26 @@ def test_a_killed_operation_leaves_a_consistent_archive(scenario: str, server: F
     assert killed == KILLS[scenario], f"seed {SEED}: only {killed} of {KILLS[scenario]} kills landed mid-operation"
 
 
-def test_kill_during_a_rebuild_keeps_searching_possible(server: ForkServer, base: Base, tmp_path: Path) -> None:
-    """The old index stays in place until the new one is complete: a killed rebuild leaves it searchable."""
+@pytest.mark.parametrize("parallel", [False, True], ids=["in process", "in worker processes"])
+def test_kill_during_a_rebuild_keeps_searching_possible(server: ForkServer, base: Base, tmp_path: Path,
+                                                        parallel: bool) -> None:
+    """The old index stays in place until the new one is complete: a killed rebuild leaves it searchable,
+    and the indexing workers of a parallel rebuild die with it."""
     from archive.search.query import search
     from archive.store import Archive
 
     root = copy_archive(base.root, tmp_path / "archive")
     with Archive.open(root) as archive, archive.session() as session:
         expected = search(archive.search_index, session, "Sacks").total
-    point = kill_at(server, "reindex", root, tmp_path / "progress", step=3, delay=0.0)
+    point = kill_at(server, "reindex", root, tmp_path / "progress", step=3 if not parallel else 1, delay=0.0,
+                    parallel=parallel)
     assert point.killed, point.describe()
+    if parallel:
+        assert point.children, "the rebuild had no worker processes when it was killed"
+        deadline = time.monotonic() + 10
+        while any(alive(child) for child in point.children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [child for child in point.children if alive(child)], "indexing workers outlived their parent"
     assert list(root.glob("index.new-*")), "the kill did not land inside the rebuild"
     with Archive.open(root) as archive:
         assert not list(root.glob("index.new-*")), "the half-built index was not removed at reopening"

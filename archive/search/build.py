@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.background import lower_priority
+from archive.background import die_with_parent, lower_priority
 from archive.errors import FootnoteError
 from archive.progress import CancelToken, Progress, ProgressFn
 
@@ -149,7 +149,9 @@ def build_in_workers(database: Path, uri_flags: str, folder: Path, chunks: list[
 
 def _work(database: str, uri_flags: str, folder: str, jobs: Any, results: Any, parent: int) -> None:
     """A worker: take chunks until told to stop, then finish one segment and hand it over."""
+    die_with_parent(parent)
     lower_priority()
+    results.cancel_join_thread()  # never hang at exit on results nobody reads (the parent is gone)
     try:
         import sqlite3
 
@@ -169,7 +171,12 @@ def _work(database: str, uri_flags: str, folder: str, jobs: Any, results: Any, p
         writer = FootnoteSegmentWriter(ix, _lk=False, limitmb=WORKER_MEMORY_MB)  # the parent owns the new folder
         added = 0
         while True:
-            chunk = jobs.get()
+            try:
+                chunk = jobs.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    os._exit(1)  # the parent is gone: nobody will use this segment
+                continue
             if chunk is None:
                 break
             with Session(engine) as session:
