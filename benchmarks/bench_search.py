@@ -65,6 +65,7 @@ from _common import clock, say, table  # noqa: E402
 import _search_corpus as corpus  # noqa: E402
 
 from archive.importing import import_paths  # noqa: E402
+from archive.search import matches as search_matches  # noqa: E402
 from archive.search import query as search_query  # noqa: E402
 from archive.search.analysis import STOP_WORDS, index_term  # noqa: E402
 from archive.search.query import search  # noqa: E402
@@ -317,7 +318,7 @@ def search_steps(archive: Archive, text: str) -> dict[str, float]:
             hits = searcher.search(expanded, limit=20)
             times["top 20"] = clock() - t
             t = clock()
-            total, _facets = search_query._facet_counts(searcher, expanded)
+            total, _facets = search_matches.facet_counts(searcher, expanded)
             times["total + facets"] = clock() - t
             t = clock()
             terms = search_query._matched_terms(expanded, searcher.reader())
@@ -651,7 +652,7 @@ def profile_queries(archive: Archive, queries: list[dict[str, Any]]) -> dict[str
         ("whoosh/searching.py", "search"), ("archive/search/query.py", "_matched_terms"),
         ("archive/search/query.py", "_hit"), ("archive/search/query.py", "_place_in_document"),
         ("archive/search/query.py", "highlight"), ("archive/search/query.py", "parse"),
-        ("archive/search/query.py", "_expand_multi_terms"), ("archive/search/query.py", "_facet_counts"),
+        ("archive/search/query.py", "_expand_multi_terms"), ("archive/search/matches.py", "facet_counts"),
         ("archive/search/index.py", "searching")])}
 
 

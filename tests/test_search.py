@@ -91,6 +91,34 @@ def test_facets_count_every_match_once_after_updates(demo) -> None:
         assert result.total == before.total == sum(result.facets["status"].values())
 
 
+@pytest.mark.parametrize("text", [
+    "Sacks", "regulation", "Sacks OR Musk", "Sacks AND Trump", "Trump NOT Sacks", "(Trump OR Musk) NOT Sacks",
+    "type:claim", "type:claim status:verified", "type:claim NOT status:verified", '"executive order"',
+    "regul*", "Zuckerburg~", "date:2026-05", "title:order", "tag:nothing", "category:defense-government AI",
+    "source:fortune", "NOT Sacks", "Trump AND (Musk OR Sacks) NOT status:partial"])
+def test_totals_and_facets_match_whooshs_own_matching(demo, text: str) -> None:
+    """The totals and facet counts come from set operations over postings read a block at a time: they
+    must count exactly what whoosh's matchers find (after updates have left deleted records behind)."""
+    from whoosh import sorting
+
+    from archive.search.matches import facet_counts
+    from archive.search.query import _expand_multi_terms
+
+    claim = article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"]
+    set_note(demo, claim, "a note that replaces the claim's record")
+    with demo.search_index.searching() as searcher:
+        parsed = _expand_multi_terms(parse(text), searcher.reader())
+        total, facets = facet_counts(searcher, parsed)
+        facet_spec = sorting.Facets()
+        for name in ("type", "status", "category"):
+            facet_spec.add_field(name, allow_overlap=False)
+        whoosh = searcher.search(parsed, limit=None, groupedby=facet_spec)
+        assert total == len(whoosh)
+        for name in ("type", "status", "category"):
+            expected = {str(k): len(v) for k, v in whoosh.groups(name).items() if k not in (None, "")}
+            assert facets[name] == expected, name
+
+
 def test_one_searcher_is_kept_until_the_index_changes(demo, tmp_path: Path) -> None:
     index = demo.search_index
     with index.searching() as first:

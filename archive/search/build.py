@@ -101,6 +101,7 @@ def build_in_workers(database: Path, uri_flags: str, folder: Path, chunks: list[
     finished, items_done, records = 0, 0, 0
     started = time.monotonic()
     heard = False
+    ended = 0.0
     try:
         while finished < workers:
             if cancel is not None:
@@ -112,6 +113,11 @@ def build_in_workers(database: Path, uri_flags: str, folder: Path, chunks: list[
                 if dead:
                     raise FootnoteError(f"an indexing process died (exit code {dead[0].exitcode}); "
                                         "the old search index is kept")
+                if all(p.exitcode is not None for p in processes):
+                    ended = ended or time.monotonic()
+                    if time.monotonic() - ended > 5:  # all gone, their last words never came
+                        raise FootnoteError("an indexing process ended without its result; "
+                                            "the old search index is kept")
                 if not heard and time.monotonic() - started > STARTUP_LIMIT_S:
                     raise FootnoteError("the indexing processes did not start; the old search index is kept")
                 continue
@@ -151,7 +157,6 @@ def _work(database: str, uri_flags: str, folder: str, jobs: Any, results: Any, p
     """A worker: take chunks until told to stop, then finish one segment and hand it over."""
     die_with_parent(parent)
     lower_priority()
-    results.cancel_join_thread()  # never hang at exit on results nobody reads (the parent is gone)
     try:
         import sqlite3
 

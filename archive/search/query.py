@@ -30,11 +30,11 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from archive.models import Article, Claim, Document, Passage
 from archive.search.analysis import FootnoteAnalyzer, index_term, term_spans
 from archive.search.index import SearchIndex
+from archive.search.matches import FACETS, facet_counts
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
 
 TYPES = ("article", "claim", "source", "note")
 TEXT_FIELDS = ("title", "text", "note", "source", "author")  # analysed (stemmed) fields
-FACETS = ("type", "status", "category")
 SNIPPET_CHARS = 240
 MAX_FUZZY = 2
 
@@ -264,7 +264,7 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
     with index.searching() as searcher:
         parsed = _expand_multi_terms(parsed, searcher.reader())
         hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
-        result.total, result.facets = _facet_counts(searcher, parsed)
+        result.total, result.facets = facet_counts(searcher, parsed)
         terms = _matched_terms(parsed, searcher.reader())
         stored = [(dict(hit.fields()), hit.score) for hit in hits]
         if not stored and _single_word(text):
@@ -338,47 +338,6 @@ def _vocabulary(segment_reader, fieldname: str) -> list[str]:
             _VOCABULARIES.clear()
         _VOCABULARIES[key] = words
     return words
-
-
-def _facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
-    """How many records match, and how many of each type, status and category: over every match.
-
-    Counted from the matching document numbers (no scoring) and each segment's facet columns, read
-    once per segment and kept (a segment never changes): whoosh's own ``groupedby`` would score every
-    match and call a Python categorizer per document, several times slower on a common word.
-    """
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    total = 0
-    for subsearcher, _offset in _leaves(searcher):
-        reader = subsearcher.reader()
-        docs = list(parsed.docs(subsearcher))
-        if reader.has_deletions():  # replaced or removed records stay in their segment until a merge
-            deleted = reader.deleted_docs_set
-            docs = [docnum for docnum in docs if docnum not in deleted]
-        total += len(docs)
-        for name in FACETS:
-            counts[name].update(map(_facet_column(reader, name).__getitem__, docs))
-    return total, {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
-                   for name, counter in counts.items()}
-
-
-def _leaves(searcher) -> list[tuple[Any, int]]:
-    return searcher.subsearchers if searcher.subsearchers else [(searcher, 0)]
-
-
-_FACET_COLUMNS: dict[tuple[str, str], list[Any]] = {}
-
-
-def _facet_column(reader, name: str) -> list[Any]:
-    """A segment's values of a facet field, one per document (read once: segments are immutable)."""
-    key = (reader.segment().segment_id(), name)
-    values = _FACET_COLUMNS.get(key)
-    if values is None:
-        values = list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
-        if len(_FACET_COLUMNS) > 300:  # segments merged away leave stale entries: keep the cache bounded
-            _FACET_COLUMNS.clear()
-        _FACET_COLUMNS[key] = values
-    return values
 
 
 def _matched_terms(parsed: wq.Query, reader) -> set[str]:
