@@ -117,6 +117,8 @@ def test_totals_and_facets_match_whooshs_own_matching(demo, text: str) -> None:
         for name in ("type", "status", "category"):
             expected = {str(k): len(v) for k, v in whoosh.groups(name).items() if k not in (None, "")}
             assert facets[name] == expected, name
+    searched = run(demo, text)  # by set operations, or by whoosh's matchers noting every match
+    assert (searched.total, searched.facets) == (total, facets)
 
 
 def test_one_searcher_is_kept_until_the_index_changes(demo, tmp_path: Path) -> None:

@@ -174,7 +174,8 @@ class SearchIndex:
 
     @contextmanager
     def searching(self) -> Iterator[Searcher]:
-        """The kept searcher, or a new one when the index changed: for one search at a time.
+        """The kept searcher, or a new one when the index changed: for one search at a time (not
+        reentrant: a search must not start another inside it).
 
         Not whoosh's ``Searcher.refresh()``: with whoosh-reloaded 0.7 it keeps readers of segments an
         update merged away and the deletions they had when opened, so replaced records would show twice.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from whoosh import query as wq
+from whoosh import collectors, query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 FACETS = ("type", "status", "category")
@@ -34,6 +34,49 @@ def facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, i
             counts[name].update(map(facet_column(reader, name).__getitem__, docs))
     return total, {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
                    for name, counter in counts.items()}
+
+
+def facet_counts_of(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
+    """:func:`facet_counts` for matches already found (index-wide document numbers)."""
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for subsearcher, offset in leaves(searcher):
+        reader = subsearcher.reader()
+        end = offset + reader.doc_count_all()
+        local = [docnum - offset for docnum in docnums if offset <= docnum < end]
+        for name in FACETS:
+            counts[name].update(map(facet_column(reader, name).__getitem__, local))
+    return len(docnums), {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
+                          for name, counter in counts.items()}
+
+
+class EveryMatchTopCollector(collectors.TopCollector):
+    """The top N by score, noting every match on the way: for queries whose matches cost whoosh's own
+    matchers anyway (a phrase checks positions document by document), so they run once, not twice."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit, usequality=False)  # no skipping: every match is seen
+        self.every: set[int] = set()
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.every.add(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+def set_computable(node: wq.Query) -> bool:
+    """Can :func:`matching_docs` find ``node``'s matches with set operations alone?"""
+    if isinstance(node, wq.Term) or node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+        return True
+    if isinstance(node, wq.ConstantScoreQuery):
+        return set_computable(node.child)
+    if type(node) is wq.Or and not getattr(node, "minmatch", 0):
+        return all(set_computable(child) for child in node.subqueries)
+    if type(node) is wq.And:
+        wanted = [c for c in node.subqueries if not isinstance(c, wq.Not)]
+        return bool(wanted) and all(set_computable(c.query if isinstance(c, wq.Not) else c)
+                                    for c in node.subqueries)
+    if type(node) is wq.AndNot:
+        return set_computable(node.a) and set_computable(node.b)
+    return False
 
 
 def leaves(searcher) -> list[tuple[Any, int]]:

@@ -30,7 +30,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from archive.models import Article, Claim, Document, Passage
 from archive.search.analysis import FootnoteAnalyzer, index_term, term_spans
 from archive.search.index import SearchIndex
-from archive.search.matches import FACETS, facet_counts
+from archive.search.matches import FACETS, EveryMatchTopCollector, facet_counts, facet_counts_of, set_computable
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
 
 TYPES = ("article", "claim", "source", "note")
@@ -263,8 +263,14 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
         parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
     with index.searching() as searcher:
         parsed = _expand_multi_terms(parsed, searcher.reader())
-        hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
-        result.total, result.facets = facet_counts(searcher, parsed)
+        if set_computable(parsed):
+            hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
+            result.total, result.facets = facet_counts(searcher, parsed)
+        else:  # phrases, ranges: whoosh's matchers find every match once, for the ranking and the counts
+            collector = EveryMatchTopCollector(limit)
+            searcher.search_with_collector(parsed, collector)
+            hits = collector.results()
+            result.total, result.facets = facet_counts_of(searcher, collector.every)
         terms = _matched_terms(parsed, searcher.reader())
         stored = [(dict(hit.fields()), hit.score) for hit in hits]
         if not stored and _single_word(text):
