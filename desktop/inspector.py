@@ -176,12 +176,18 @@ def _section(title: str) -> QLabel:
 
 
 def _clear(layout: QVBoxLayout) -> None:
+    """Take every widget out of ``layout`` and have Qt delete it, on the UI thread, when the event loop turns.
+
+    The widgets keep their parent until then.  ``setParent(None)`` would hand each one to its Python
+    wrapper, and a card's wrapper sits in a reference cycle (its signals' lambdas refer to it): the garbage
+    collector would then delete the widget wherever it happens to run, often on the task runner's thread,
+    which crashes Qt (a segmentation fault while an edit was being indexed).
+    """
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget()
         if widget is not None:
             widget.hide()
-            widget.setParent(None)
             widget.deleteLater()
 
 

@@ -183,6 +183,15 @@ def plain(text: str) -> None:
         assert raw not in text, text
 
 
+def show_article(window: MainWindow, title: str) -> dict:
+    """Open the article whose title starts with ``title`` (unless it is shown); its detail."""
+    if not window.detail or not window.detail["title"].startswith(title):
+        [wanted] = [a["id"] for a in list_articles(window.archive) if a["title"].startswith(title)]
+        window.open_article(wanted)
+        wait(window)
+    return window.detail
+
+
 def drop(window: MainWindow, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -315,13 +324,15 @@ def stored(window: MainWindow, claim_id: str) -> tuple[str, list[str]]:
 
 
 @settings(FUZZ, max_examples=10)
-@given(note=_NOTES, tags=_NOTES, row=st.integers(0, 11))
+@given(note=_NOTES, tags=_NOTES, row=st.integers(0, 1))
 def test_odd_notes_and_tags_are_stored_faithfully_or_refused(qtbot, window: MainWindow, bugs, note: str, tags: str,
                                                              row: int) -> None:
     fresh_random()
+    show_article(window, "Odd characters")  # two claims (a short article: re-reading it after each edit is quick)
     window.claims.select_row(row)
     wait(window)
     inspector = window.inspector
+    assert window.claims.current_row() == row
     claim_id = inspector.claim["id"]
     assert inspector.note_edit.isEnabled() and inspector.tags_edit.isEnabled()
     old_note, old_tags = stored(window, claim_id)
@@ -350,10 +361,11 @@ def test_odd_notes_and_tags_are_stored_faithfully_or_refused(qtbot, window: Main
         assert now_note == typed_note.strip()
         assert now_tags == _clean_tags(typed_tags)
         # read back, the editors show what is stored
-        window.claims.select_row((row + 1) % 12)
+        window.claims.select_row(1 - row)
         wait(window)
         window.claims.select_row(row)
         wait(window)
+        assert inspector.claim["id"] == claim_id
         assert inspector.note_edit.toPlainText().strip() == now_note
         assert inspector.tags_edit.text() == ", ".join(now_tags)
     # undo everything this example did: the archive is as it was
@@ -372,11 +384,7 @@ def test_odd_notes_and_tags_are_stored_faithfully_or_refused(qtbot, window: Main
 def test_a_claim_from_any_selection_of_an_odd_article(qtbot, window: MainWindow, bugs, anchor: float,
                                                       length: int) -> None:
     fresh_random()
-    if not window.detail["title"].startswith("Odd characters"):
-        [odd] = [a["id"] for a in list_articles(window.archive) if a["title"].startswith("Odd characters")]
-        window.open_article(odd)
-        wait(window)
-    detail = window.detail
+    detail = show_article(window, "Odd characters")
     text = detail["text"]
     claims_before = [(c["id"], c["start"], c["end"]) for c in detail["claims"]]
     before = fingerprint(window.archive.root)
