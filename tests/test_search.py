@@ -325,6 +325,7 @@ def test_a_parallel_rebuild_makes_the_same_index(demo, parallel) -> None:
         assert 1 <= len(searcher.reader().segments()) <= 2  # one per worker that got work
     assert demo.search_index.count() == count and _view(demo) == before
     assert not list(demo.search_index.folder.parent.glob("index.new-*"))
+    assert not list(demo.search_index.folder.glob("*.tmp")), "a worker's scratch folder was left behind"
 
 
 @pytest.mark.parametrize("in_workers", [False, True], ids=["one process", "worker processes"])

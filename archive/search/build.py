@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import shutil
 import time
 import traceback
 from dataclasses import dataclass
@@ -146,6 +147,9 @@ def build_in_workers(database: Path, uri_flags: str, folder: Path, chunks: list[
     finally:
         jobs.close()
         results.close()
+    for scratch in folder.glob("*.tmp"):  # the workers' scratch folders (whoosh's writers leave them)
+        if scratch.is_dir():
+            shutil.rmtree(scratch, ignore_errors=True)
     ix = whoosh_index.open_dir(str(folder))
     generation = ix.latest_generation() + 1
     TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
@@ -173,7 +177,8 @@ def _work(database: str, uri_flags: str, folder: str, jobs: Any, results: Any, p
 
         engine = create_engine("sqlite://", creator=connect)
         ix = whoosh_index.open_dir(folder)
-        writer = FootnoteSegmentWriter(ix, _lk=False, limitmb=WORKER_MEMORY_MB)  # the parent owns the new folder
+        writer = FootnoteSegmentWriter(ix, _lk=False, limitmb=WORKER_MEMORY_MB,  # the parent owns the new folder
+                                       temp_name=f"{ix.indexname}.worker-{os.getpid()}.tmp")
         added = 0
         while True:
             try:

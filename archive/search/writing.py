@@ -57,8 +57,13 @@ class _Pool(PostingPool):
 
 
 class FootnoteSegmentWriter(SegmentWriter):
-    def __init__(self, ix: Any, limitmb: int = 128, **kwargs: Any) -> None:
+    def __init__(self, ix: Any, limitmb: int = 128, temp_name: str | None = None, **kwargs: Any) -> None:
+        """``temp_name``: a scratch folder of this writer's own.  whoosh names it after the index, so
+        writers working side by side (a rebuild's worker processes) would share one, and the first to
+        finish would delete it under the others."""
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        if temp_name is not None:
+            self._tempstorage = self.storage.temp_storage(temp_name)
         self.pool = _Pool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def per_document_reader(self):  # used by _flush_segment for the field lengths, then closed
