@@ -5,10 +5,16 @@ thread: the archive has one writer, and queueing keeps every change in order
 (an undo never overtakes the edit it undoes).  A task is a plain function of a
 progress callback and a cancel token — the same interface the core offers —
 and its result or error comes back on the UI thread.
+
+While a task runs, Python's cyclic garbage collector runs only on the UI thread
+(see :class:`_CollectOnUIThread`): PySide6 6.12 crashes when the collector,
+started by an allocation on the worker thread, walks Qt wrappers while the UI
+thread deletes widgets.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import traceback
@@ -37,6 +43,62 @@ class Task:
     token: CancelToken = field(default_factory=CancelToken)
     result: Any = None
     error: BaseException | None = None
+
+
+class _CollectOnUIThread:
+    """Keeps the cyclic garbage collector off the worker thread while tasks run.
+
+    CPython collects in whichever thread happens to allocate; a task allocates a
+    lot (SQLAlchemy, whoosh), so the collector mostly ran on the worker thread.
+    When the UI thread deletes a widget (the inspector rebuilds its cards after
+    every edit), PySide6 6.12's ``Shiboken::Object::destroy`` lets go of the GIL
+    halfway through taking the wrappers apart (seen in gdb: the UI thread waiting
+    for the GIL inside ``~QBoxLayout`` → ``destroy``); a collection on the worker
+    thread in that moment walks a layout wrapper whose children are already
+    freed, and the process dies with a segmentation fault (about one run in
+    three of a few hundred edits with their undo).  So while any runner is busy,
+    automatic collection is off and the UI thread collects on a timer, between
+    events, where no wrapper is half taken apart; when every runner is idle
+    again, automatic collection is back as it was.
+    """
+
+    INTERVAL_MS = 250
+    FULL_EVERY = 20  # every 5 s, all generations (young ones at every tick)
+
+    _holders = 0
+    _was_enabled = False
+
+    def __init__(self, parent: QObject) -> None:
+        self._timer = QTimer(parent)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self._collect)
+        self._ticks = 0
+        self._holding = False
+
+    def hold(self) -> None:
+        if self._holding:
+            return
+        self._holding = True
+        cls = _CollectOnUIThread
+        if cls._holders == 0:
+            cls._was_enabled = gc.isenabled()
+            gc.disable()
+        cls._holders += 1
+        self._timer.start()
+
+    def release(self) -> None:
+        if not self._holding:
+            return
+        self._holding = False
+        self._timer.stop()
+        cls = _CollectOnUIThread
+        cls._holders -= 1
+        if cls._holders == 0 and cls._was_enabled:
+            gc.enable()
+
+    def _collect(self) -> None:
+        self._ticks += 1
+        gc.collect(2 if self._ticks % self.FULL_EVERY == 0 else 1)
 
 
 class _Worker(QObject):
@@ -83,6 +145,7 @@ class TaskRunner(QObject):
         self._thread.start()
         self._idle_event = threading.Event()
         self._idle_event.set()
+        self._collector = _CollectOnUIThread(self)
 
     def submit(self, label: str, work: Work, *, on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None, cancellable: bool = True) -> Task:
@@ -120,11 +183,13 @@ class TaskRunner(QObject):
         self.wait(60)
         self._thread.quit()
         self._thread.wait()
+        self._collector.release()  # (a task that never finished: the worker thread is stopped now)
 
     def _next(self) -> None:
         if self.current is not None or not self._queue:
             return
         self.current = self._queue.popleft()
+        self._collector.hold()
         self.started.emit(self.current)
         self._dispatch.emit(self.current)
 
@@ -141,5 +206,6 @@ class TaskRunner(QObject):
             if self._queue:
                 self._next()
             else:
+                self._collector.release()
                 self._idle_event.set()
                 self.idle.emit()

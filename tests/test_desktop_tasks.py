@@ -48,3 +48,34 @@ def test_progress_cancel_and_errors_reach_the_status_bar(qtbot) -> None:
     assert runner.wait(10) and str(failing.error) == "no sources"
     assert not status.isVisible()
     runner.shutdown()
+
+
+def test_garbage_is_collected_on_the_ui_thread_while_a_task_runs(qtbot) -> None:
+    """PySide6 6.12 crashed when the collector ran on the worker thread while the UI thread deleted widgets:
+    while a task runs, automatic collection is off and the UI thread collects between events."""
+    import gc
+
+    runner = TaskRunner()
+    ui_thread = threading.get_ident()
+    enabled_in_task: list[bool] = []
+    collected_in: list[int] = []
+
+    class Cycle:
+        def __del__(self) -> None:
+            collected_in.append(threading.get_ident())
+
+    def work(progress, token) -> None:
+        enabled_in_task.append(gc.isenabled())
+        for _ in range(20_000):  # enough allocations to start the collector many times over
+            made = Cycle()
+            made.me = made
+        time.sleep(0.6)  # the UI thread's collector ticks meanwhile
+
+    assert gc.isenabled()
+    runner.submit("making garbage", work)
+    assert runner.wait(30)
+    assert enabled_in_task == [False] and gc.isenabled()  # off while it ran, back on when idle
+    gc.collect()
+    assert len(collected_in) == 20_000 and set(collected_in) == {ui_thread}
+    runner.shutdown()
+    assert gc.isenabled()
