@@ -7,7 +7,9 @@ stack, the command line) knows what to refresh and how to undo it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from sqlalchemy import delete
 from sqlmodel import select
@@ -39,13 +41,37 @@ def set_user_status(archive: Archive, claim_id: str, status: str | None) -> Chan
     return _edit_claim(archive, claim_id, user_status=status)
 
 
+def trim(text: str) -> str:
+    """``text`` without whitespace, control and invisible format characters at either end.
+
+    Format characters (a byte-order mark, direction marks, zero-width spaces) cannot be seen, and Qt drops a
+    leading byte-order mark from any string it is given: kept at an edge, a note or tag would come back from
+    the editor different from what is stored, and be saved again.
+    """
+    start, end = 0, len(text)
+    while start < end and _edge_junk(text[start]):
+        start += 1
+    while end > start and _edge_junk(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _edge_junk(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as they are kept: trimmed, lowercase, no commas, each once, sorted."""
+    return sorted({tag for tag in (trim(t.lower().replace(",", " ")) for t in tags) if tag})
+
+
 def set_note(archive: Archive, claim_id: str, note: str) -> Changes:
-    return _edit_claim(archive, claim_id, note=note.strip())
+    return _edit_claim(archive, claim_id, note=trim(note))
 
 
 def set_tags(archive: Archive, claim_id: str, tags: list[str]) -> Changes:
-    """Replace a claim's tags (trimmed, lowercase, no duplicates, no commas)."""
-    clean = sorted({t.strip().lower().replace(",", " ") for t in tags if t.strip()})
+    """Replace a claim's tags (see :func:`clean_tags`)."""
+    clean = clean_tags(tags)
     with archive.session() as session:
         claim = _claim(session, claim_id)
         before = sorted(t for t in session.exec(select(ClaimTag.tag).where(ClaimTag.claim_id == claim_id)))

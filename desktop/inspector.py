@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabe
                                QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
-from archive.annotations import Changes
+from archive.annotations import Changes, clean_tags, trim
 from archive.attach import normalize_title
 from archive.store import Archive
 from desktop import theme
@@ -105,8 +105,8 @@ def quote_html(link: dict[str, Any]) -> str:
 
 
 def _clean_tags(text: str) -> list[str]:
-    """Tags as the core keeps them: trimmed, lowercase, each once, sorted."""
-    return sorted({t.strip().lower() for t in text.split(",") if t.strip()})
+    """The tags typed (comma separated) as the core keeps them: trimmed, lowercase, each once, sorted."""
+    return clean_tags(text.split(","))
 
 
 def _read_claim_extras(archive: Archive, claim_id: str) -> dict[str, Any]:
@@ -786,7 +786,7 @@ class ClaimInspector(QWidget):
             self.origin.setVisible(origin == "user")
             if self._note_claim is None or self._note_claim[0] != claim["id"] or not self.note_timer.isActive():
                 self._note_claim, self._note_saved = (claim["id"], self.number), extras["note"]
-                if self.note_edit.toPlainText().strip() != extras["note"].strip():
+                if trim(self.note_edit.toPlainText()) != trim(extras["note"]):
                     self.note_edit.setPlainText(extras["note"])
                 self.note_state.setText("")
             else:
@@ -820,8 +820,8 @@ class ClaimInspector(QWidget):
         self.note_timer.stop()
         if self._note_claim is None or not self.writable:
             return
-        text = self.note_edit.toPlainText().strip()
-        if text == self._note_saved.strip():
+        text = trim(self.note_edit.toPlainText())  # as the core keeps it
+        if text == trim(self._note_saved):
             if self.note_state.text() == "editing…":
                 self.note_state.setText("")
             return

@@ -27,9 +27,12 @@ from desktop.utf16 import utf16_length
 # The row (0-based) of the claim a character belongs to, stored in its char format.
 CLAIM_ROW_PROPERTY = QTextFormat.Property.UserProperty + 1
 
-# Characters QTextCursor.insertText would turn into block or frame breaks; replaced by
-# characters of the same length so positions stay exact.
-_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\u2029": " ", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
+# Characters QTextCursor.insertText would turn into block or frame breaks, and the byte-order
+# mark, which PySide drops when it starts a string (a paragraph or a claim starting with one
+# shifted every position after it); replaced by characters of the same length so positions
+# stay exact (a word joiner is as invisible as the mark).
+_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\u2029": " ", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd",
+                         "\ufeff": "\u2060"})
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.MULTILINE)
 
 

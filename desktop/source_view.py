@@ -39,8 +39,9 @@ KIND_LABELS = {"pdf": "PDF", "html": "Web page", "text": "Text", "markdown": "Ma
 MAX_HITS = 20000  # hits found at most (all are counted and stepped through; a text view paints those near)
 TEXT_HITS_PAINTED = 1500  # a text view paints this many hits either side of the current one
 
-# Characters setPlainText would turn into something of another length; replaced so positions stay exact.
-_PLAIN = str.maketrans({"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd"})
+# Characters setPlainText would turn into something of another length (PySide drops a byte-order
+# mark that starts a string); replaced so positions stay exact.
+_PLAIN = str.maketrans({"\r": " ", "\u2029": "\n", "\ufdd0": "\ufffd", "\ufdd1": "\ufffd", "\ufeff": "\u2060"})
 
 
 def find_spans(text: str, query: str, limit: int = MAX_HITS) -> list[tuple[int, int]]:

@@ -119,3 +119,16 @@ def test_collections(archive, imported) -> None:
     delete_collection(archive, cid)
     with archive.session() as session:
         assert list_collections(session) == []
+
+
+def test_notes_and_tags_are_trimmed_of_invisible_characters_at_their_edges() -> None:
+    """Whitespace, control and format characters (a byte-order mark, direction marks) at either end are
+    dropped: Qt drops a leading byte-order mark itself, so an editor would never show what was stored."""
+    from archive.annotations import clean_tags, trim
+
+    assert trim("\ufeff\u2028 note \u200e\x07\n") == "note"
+    assert trim("\u200fשלום\u200e") == "שלום"
+    assert trim("a\ufeffb \x00 c") == "a\ufeffb \x00 c"  # inside, everything is kept
+    assert trim("\U0001F468\u200d\U0001F469") == "\U0001F468\u200d\U0001F469"  # a joiner between emoji stays
+    assert trim("\ufeff\u200b") == ""
+    assert clean_tags(["\ufeffTAG", " tag", "Tag\u200e", "a,b", "\u2028", ""]) == ["a b", "tag"]
