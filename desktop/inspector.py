@@ -19,9 +19,9 @@ import html
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QLayout, QLayoutItem, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -30,6 +30,7 @@ from archive.attach import normalize_title
 from archive.store import Archive
 from desktop import theme
 from desktop.formatting import error_line, number_ranges
+from desktop.flow_layout import FlowLayout
 from desktop.tasks import TaskRunner
 from desktop.undo import Edits
 
@@ -189,89 +190,6 @@ def _clear(layout: QVBoxLayout) -> None:
         if widget is not None:
             widget.hide()
             widget.deleteLater()
-
-
-class FlowLayout(QLayout):
-    """Buttons left to right, wrapping when the pane is narrow; items after ``add_stretch`` sit on the right."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._break_before: int | None = None  # index of the first item pushed to the right
-        self.setContentsMargins(0, 0, 0, 0)
-        self.setSpacing(spacing)
-
-    def add_stretch(self) -> None:
-        self._break_before = len(self._items)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        gap = self.spacing()
-        lines: list[list[QLayoutItem]] = [[]]
-        used = 0
-        for index, item in enumerate(self._items):
-            if item.widget() is not None and item.widget().isHidden():
-                continue
-            width = item.sizeHint().width()
-            if lines[-1] and used + gap + width > rect.width():
-                lines.append([])
-                used = 0
-            used += (gap if lines[-1] else 0) + width
-            lines[-1].append(item)
-        y = rect.y()
-        for line in lines:
-            if not line:
-                continue
-            height = max(item.sizeHint().height() for item in line)
-            if move:
-                right = [i for i in line if self._break_before is not None
-                         and self._items.index(i) >= self._break_before]
-                x = rect.x()
-                for item in line:
-                    if item in right:
-                        continue
-                    item.setGeometry(QRect(QPoint(x, y), item.sizeHint()))
-                    x += item.sizeHint().width() + gap
-                x = rect.right() + 1
-                for item in reversed(right):
-                    x -= item.sizeHint().width()
-                    item.setGeometry(QRect(QPoint(x, y), item.sizeHint()))
-                    x -= gap
-            y += height + gap
-        return max(y - gap - rect.y(), 0)
 
 
 class NoteEdit(QPlainTextEdit):

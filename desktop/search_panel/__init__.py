@@ -28,7 +28,8 @@ and :mod:`~desktop.search_panel.view` (the results list),
 
 from __future__ import annotations
 
-from desktop.search_panel.chips import Chip, FlowLayout
+from desktop.flow_layout import FlowLayout
+from desktop.search_panel.chips import Chip
 from desktop.search_panel.delegate import SNIPPET_LINES, SearchResultDelegate, draw_pill, draw_type_icon
 from desktop.search_panel.model import HitRole, KindRole, RowRole, SearchResultsModel
 from desktop.search_panel.panel import BUILD_LABEL, BUSY_DELAY_MS, DEBOUNCE_MS, LIMIT, SearchPanel

@@ -1,13 +1,13 @@
-"""Facet chips (the checkable type and status filters) and the flow layout that wraps rows of them.
+"""Facet chips: the checkable type and status filters of the search panel (laid out by :mod:`desktop.flow_layout`).
 
 Generic widgets with no knowledge of searching; the panel fills them in.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QAbstractButton, QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from desktop import theme
 
@@ -96,73 +96,3 @@ class Chip(QAbstractButton):
             painter.drawText(QRectF(x, rect.top(), rect.right() - x, rect.height()),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), str(self.count))
         painter.end()
-
-
-class FlowLayout(QLayout):
-    """Lays widgets out left to right, wrapping onto more lines when the panel is narrow (for the chips)."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        width = sum(i.sizeHint().width() for i in self._items) + self._gap * max(len(self._items) - 1, 0)
-        height = max((i.sizeHint().height() for i in self._items), default=0)
-        return QSize(width, height)
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
-
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        x, y, line_height = rect.x(), rect.y(), 0
-        line: list[tuple[QLayoutItem, int, QSize]] = []
-
-        def place() -> None:
-            for item, left, hint in line:  # each line's items centred on the line
-                item.setGeometry(QRect(QPoint(left, y + (line_height - hint.height()) // 2), hint))
-
-        for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
-                continue
-            hint = item.sizeHint()
-            if line and x + hint.width() > rect.right() + 1:
-                if move:
-                    place()
-                x, y, line = rect.x(), y + line_height + self._gap, []
-                line_height = 0
-            line.append((item, x, hint))
-            x += hint.width() + self._gap
-            line_height = max(line_height, hint.height())
-        if move:
-            place()
-        return y + line_height - rect.y()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QLineEdit, QPr
 
 from archive.errors import Cancelled
 from desktop import theme
-from desktop.search_panel.chips import Chip, FlowLayout
+from desktop.flow_layout import FlowLayout
+from desktop.search_panel.chips import Chip
 from desktop.search_panel.delegate import SearchResultDelegate
 from desktop.search_panel.model import SearchResultsModel
 from desktop.search_panel.showing import ShowingMixin, _Outcome
