@@ -42,11 +42,12 @@ process (a fresh interpreter, as a user's session would be).
      ``_write_source``, ``auto_attach``, ``verify_articles``, ``Archive.reindex``; timed by wrapping).
 
 2. **Start-up to a shown window**, from process start: a child ``python -c`` that imports ``desktop``,
-   calls ``desktop.app.application()`` and ``create_main_window(root, explicit=True)``, shows the window
+   calls ``desktop.app.application(styled=False)`` and ``create_main_window(root, explicit=True)`` (as
+   ``desktop.app.run`` does: the style sheet is applied once the window is built), shows the window
    and processes events until it is exposed and has painted once (its first ``UpdateRequest``).  The
    parent notes ``time.perf_counter()`` before launching it; the child prints its own ``perf_counter``
    readings (the same ``CLOCK_MONOTONIC``), so the figure includes the interpreter's start.  Reported:
-   total, interpreter start, imports (``import desktop`` + ``desktop.app``), ``QApplication`` + style,
+   total, interpreter start, imports (``import desktop`` + ``desktop.app``), ``QApplication`` + font,
    ``create_main_window`` (archive open + ``MainWindow``), show-to-painted; and the child's CPU seconds
    (less sensitive to the machine's load than wall time).  Median of ``--runs`` (3).
 
@@ -605,7 +606,7 @@ mark("import_desktop")
 from desktop.app import application, create_main_window
 mark("imports")
 from PySide6.QtCore import QEvent, QObject
-app = application()
+app = application(styled=False)  # as desktop.app.run: create_main_window styles it once the window is built
 mark("app")
 index_before = (root / "index").exists()
 extra = {}

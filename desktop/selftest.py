@@ -432,8 +432,8 @@ def install_startup_probe(launched: str, out: TextIO | None = None) -> None:
     original = desktop_app.application
     probes: list[Any] = []
 
-    def application():
-        app = original()
+    def application(**options: Any):
+        app = original(**options)
         if not probes:
             probes.append(_StartupProbe(app, origin, ready, out or sys.stdout))
         return app
