@@ -364,3 +364,84 @@ def test_reindex_rebuilds_the_same_content(demo) -> None:
     assert count == demo.search_index.count()
     assert [(h.type, h.document, h.claim, h.page) for h in run(demo, "Sacks", limit=100).hits] == \
         [(h.type, h.document, h.claim, h.page) for h in before.hits]
+
+
+@pytest.mark.parametrize("text", [
+    '"executive order"', '"AI executive order"', '"the executive order"', 'title:"executive order"',
+    '"executive order" AND Sacks', '"executive order" NOT Musk', '"executive order" OR "industry pressure"',
+    '"order order"', '"industry pressure" type:article', '"no such phrase appears"'])
+def test_phrases_found_beforehand_match_and_rank_as_whoosh_does(demo, text: str) -> None:
+    """Phrases are looked up a block of postings at a time (archive.search.phrases); the matches and their
+    scores must be whoosh's own, in an index whose updates left deleted records in an older segment."""
+    from archive.search.matches import facet_counts, set_computable
+    from archive.search.phrases import KnownPhrase, prefilter_phrases
+    from archive.search.query import _expand_multi_terms
+
+    claim = article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"]
+    set_note(demo, claim, "a note that replaces the claim's record, as does the executive order")
+    with demo.search_index.searching() as searcher:
+        assert len(searcher.subsearchers or []) > 1 or searcher.reader().has_deletions()
+        parsed = _expand_multi_terms(parse(text), searcher.reader())
+        fast = prefilter_phrases(parsed, searcher)
+        assert any(isinstance(node, KnownPhrase) for node in fast.leaves()) or fast is parsed
+        assert set_computable(fast)
+        theirs = sorted((hit.docnum, round(hit.score, 9)) for hit in searcher.search(parsed, limit=None))
+        ours = sorted((hit.docnum, round(hit.score, 9)) for hit in searcher.search(fast, limit=None))
+        assert ours == theirs
+        assert facet_counts(searcher, fast)[0] == len(theirs)
+        top = [round(hit.score, 9) for hit in searcher.search(fast, limit=3)]  # with whoosh's quality skipping
+        assert top == sorted((score for _, score in theirs), reverse=True)[:3]
+    assert run(demo, text).total == len(theirs)
+    assert (len(theirs) > 0) == ("no such" not in text)
+
+
+@pytest.mark.parametrize("text", [
+    "Sacks", "regulation", "Sacks OR Musk", "Sacks AND Trump", "Trump NOT Sacks", "(Trump OR Musk) NOT Sacks",
+    "type:claim", "type:claim status:verified", "type:claim status:verified order", '"executive order"',
+    '"executive order" OR Sacks', "regul*", "Zuckerburg~", "title:order", "category:defense-government AI",
+    "source:fortune", "Trump AND (Musk OR Sacks) NOT status:partial", "title:order^2 OR text:order",
+    "tag:nothing"])
+def test_known_matches_rank_as_whoosh_ranks_them(demo, text: str) -> None:
+    """archive.search.ranking scores the matches found as sets with whoosh's own scorers: the same
+    documents with the same scores as whoosh's matchers give, after updates left deleted records behind."""
+    from archive.search.matches import live_matches
+    from archive.search.phrases import prefilter_phrases
+    from archive.search.query import _expand_multi_terms
+    from archive.search.ranking import rankable, score_matches, top_matches
+
+    claim = article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"]
+    set_note(demo, claim, "a note that replaces the claim's record: Sacks and the executive order")
+    with demo.search_index.searching() as searcher:
+        parsed = prefilter_phrases(_expand_multi_terms(parse(text), searcher.reader()), searcher)
+        assert rankable(parsed)
+        theirs = {hit.docnum: hit.score for hit in searcher.search(parsed, limit=None)}
+        docs = live_matches(searcher, parsed)
+        ours = {}
+        for (subsearcher, offset), found in zip(searcher.subsearchers or [(searcher, 0)], docs):
+            ours.update({offset + d: s for d, s in score_matches(parsed, subsearcher, found).items()})
+        assert ours.keys() == theirs.keys()
+        assert all(abs(ours[d] - theirs[d]) <= 1e-9 * max(1.0, abs(theirs[d])) for d in theirs)
+        best = sorted(theirs.items(), key=lambda item: (-round(item[1], 9), item[0]))[:5]
+        top = top_matches(searcher, parsed, docs, 5)
+        assert [round(score, 9) for score, _ in top] == [round(score, 9) for _, score in best]
+
+
+@pytest.mark.parametrize("text", ["Sacks", "type:claim status:verified order", '"executive order"', "regul*",
+                                  "Trump NOT Sacks", "title:order OR Musk"])
+def test_search_ranks_alike_whichever_way_it_ranks(demo, text: str, monkeypatch) -> None:
+    """search() ranks small or unskippable match sets itself (archive.search.ranking) and leaves the rest to
+    whoosh's matchers: both ways give the same hits with the same scores."""
+    import archive.search.query as query_module
+
+    set_note(demo, article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"],
+             "a replacing note about Sacks and the executive order")
+    results = []
+    for threshold in (0, 10**9):
+        monkeypatch.setattr(query_module, "RANK_KNOWN_MAX", threshold)
+        monkeypatch.setattr(query_module, "whoosh_can_skip", lambda parsed, schema, t=threshold: t == 0)
+        result = run(demo, text, limit=500)
+        results.append(sorted((round(hit.score, 9), hit.type, hit.document, hit.claim or "", hit.page or 0,
+                               hit.start or 0, hit.snippet)
+                              for hit in result.hits))
+        assert result.total == len(result.hits) > 0
+    assert results[0] == results[1]

@@ -5,8 +5,9 @@ time in Python (~7 µs a document for a word searched in five fields: a
 quarter of a second for a common word in a large archive).  A total and
 facet counts need no scores and no order, only the set of document numbers,
 so here each word's postings are read a block at a time (128 documents per
-call) and the query's AND, OR and NOT become set operations in C.  Query
-kinds this does not know (phrases, ranges, …) are left to whoosh.
+call) and the query's AND, OR and NOT become set operations in C.  Phrases
+arrive as their matches found beforehand (:mod:`archive.search.phrases`);
+query kinds this does not know (ranges, …) are left to whoosh.
 """
 
 from __future__ import annotations
@@ -17,23 +18,38 @@ from typing import Any
 from whoosh import collectors, query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from archive.search.phrases import KnownPhrase
+
 FACETS = ("type", "status", "category")
 
 
 def facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
     """How many records match, and how many of each type, status and category."""
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    total = 0
+    return counts_of(searcher, live_matches(searcher, parsed))
+
+
+def live_matches(searcher, parsed: wq.Query) -> list[set[int]]:
+    """The documents ``parsed`` matches in each segment (as :func:`leaves` lists them), deleted ones left out."""
+    found = []
     for subsearcher, _offset in leaves(searcher):
         reader = subsearcher.reader()
         docs = matching_docs(parsed, subsearcher)
         if reader.has_deletions():  # replaced or removed records stay in their segment until a merge
             docs -= reader.deleted_docs_set
-        total += len(docs)
+        found.append(docs)
+    return found
+
+
+def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and the facet counts of matches found segment by segment (:func:`live_matches`)."""
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for (subsearcher, _offset), docs in zip(leaves(searcher), docs_by_segment):
+        reader = subsearcher.reader()
         for name in FACETS:
             counts[name].update(map(facet_column(reader, name).__getitem__, docs))
-    return total, {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
-                   for name, counter in counts.items()}
+    return sum(map(len, docs_by_segment)), {
+        name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
+        for name, counter in counts.items()}
 
 
 def facet_counts_of(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
@@ -64,7 +80,7 @@ class EveryMatchTopCollector(collectors.TopCollector):
 
 def set_computable(node: wq.Query) -> bool:
     """Can :func:`matching_docs` find ``node``'s matches with set operations alone?"""
-    if isinstance(node, wq.Term) or node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+    if isinstance(node, (wq.Term, KnownPhrase)) or node is wq.NullQuery or type(node).__name__ == "_NullQuery":
         return True
     if isinstance(node, wq.ConstantScoreQuery):
         return set_computable(node.child)
@@ -90,6 +106,8 @@ def matching_docs(node: wq.Query, searcher) -> set[int]:
     reader = searcher.reader()
     if isinstance(node, wq.Term):
         return term_docs(reader, node.fieldname, node.text)
+    if isinstance(node, KnownPhrase):
+        return set(node.in_segment(reader))
     if isinstance(node, wq.ConstantScoreQuery):
         return matching_docs(node.child, searcher)
     if node is wq.NullQuery or type(node).__name__ == "_NullQuery":

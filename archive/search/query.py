@@ -24,13 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, select
-from whoosh import qparser, query as wq, sorting
+from whoosh import qparser, query as wq
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from archive.models import Article, Claim, Document, Passage
 from archive.search.analysis import FootnoteAnalyzer, index_term, term_spans
 from archive.search.index import SearchIndex
-from archive.search.matches import FACETS, EveryMatchTopCollector, facet_counts, facet_counts_of, set_computable
+from archive.search.matches import (FACETS, EveryMatchTopCollector, counts_of, facet_counts_of, live_matches,
+                                    set_computable)
+from archive.search.phrases import prefilter_phrases
+from archive.search.ranking import rankable, top_matches, whoosh_can_skip
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
 
 TYPES = ("article", "claim", "source", "note")
@@ -263,21 +266,32 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
         parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
     with index.searching() as searcher:
         parsed = _expand_multi_terms(parsed, searcher.reader())
+        shown = parsed  # the words to highlight: the query as typed, before its phrases are looked up
+        parsed = prefilter_phrases(parsed, searcher)
         if set_computable(parsed):
-            hits = searcher.search(parsed, limit=limit)  # top N only: whoosh may skip blocks that cannot rank
-            result.total, result.facets = facet_counts(searcher, parsed)
-        else:  # phrases, ranges: whoosh's matchers find every match once, for the ranking and the counts
+            docs = live_matches(searcher, parsed)
+            result.total, result.facets = counts_of(searcher, docs)
+            if rankable(parsed) and (result.total <= RANK_KNOWN_MAX
+                                     or not whoosh_can_skip(parsed, searcher.schema)):
+                stored = [(dict(searcher.stored_fields(docnum)), score)
+                          for score, docnum in top_matches(searcher, parsed, docs, limit)]
+            else:  # top N only: whoosh may skip blocks that cannot rank
+                stored = [(dict(hit.fields()), hit.score) for hit in searcher.search(parsed, limit=limit)]
+        else:  # ranges, sloppy phrases: whoosh's matchers find every match once, for the ranking and the counts
             collector = EveryMatchTopCollector(limit)
             searcher.search_with_collector(parsed, collector)
-            hits = collector.results()
+            stored = [(dict(hit.fields()), hit.score) for hit in collector.results()]
             result.total, result.facets = facet_counts_of(searcher, collector.every)
-        terms = _matched_terms(parsed, searcher.reader())
-        stored = [(dict(hit.fields()), hit.score) for hit in hits]
+        terms = _matched_terms(shown, searcher.reader())
         if not stored and _single_word(text):
             result.suggestion = _suggest(searcher, session, text.strip())
     result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
     return result
 
+
+# Matches up to this many are ranked from their set (archive.search.ranking: each scored once); beyond,
+# whoosh's matchers rank when they can skip the blocks of postings that cannot reach the top (a common word).
+RANK_KNOWN_MAX = 20_000
 
 _MULTI_TERMS = (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)
 MAX_EXPANSION = 1000  # beyond this many words, whoosh's own handling of a prefix or fuzzy term is kept

@@ -53,6 +53,7 @@ class FootnoteDate(fields.DATETIME):
 
 _POSITIONS = type(fields.TEXT(phrase=True).format)
 _ONCE = [pack_uint(1) + dumps([position], 2) for position in range(4096)]  # a word at one position, encoded
+ONCE = {encoded: [position] for position, encoded in enumerate(_ONCE)}  # ... and back (never change the lists)
 
 # Field weights for BM25F: a word in a title counts most, then tags and source titles.
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "source": 1.5, "author": 1.5, "note": 1.2, "text": 1.0}
