@@ -28,7 +28,7 @@ Measured, each Footnote figure beside an FTS5 figure from the same run (the mach
 5. Only if the time budget allows (``--budget``, 15 minutes; always with ``--quick``): a rebuild while
    two threads search every 0.2 s (one through a read-only ``Archive`` as ``footnote search`` opens
    it, one through the writing ``Archive`` as a desktop window holds it): count, latency, errors; then
-   another clean rebuild.  At full scale a rebuild takes 2.5–4 minutes here (it took ~8 before the parallel
+   another clean rebuild.  At full scale a rebuild takes 2–4 minutes here (it took ~8 before the parallel
    build and the faster segment writer), so the default budget usually fits all three.
 
 ``--profile`` adds cProfile runs: a one-process whoosh build (record building vs analyzer vs whoosh's
