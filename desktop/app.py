@@ -78,9 +78,7 @@ def open_archive(root: Path, explicit: bool,
 def in_use_question(root: Path, error: ArchiveInUse, parent: QWidget | None = None, *,
                     decline: str = "Quit") -> QMessageBox:
     """The question asked when another Footnote holds ``root``: "Open read-only" or ``decline``."""
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        apply_style(app)  # asked before the first window exists, which is what styles the application
+    _style_running_application()  # asked before the first window exists, which is what styles the application
     holder = f"process {error.pid}" if error.pid else "a process whose id it did not record"
     box = QMessageBox(QMessageBox.Icon.Warning, "Archive in use",
                       f"The archive {display_path(root)} is in use by another Footnote ({holder}).", parent=parent)
@@ -122,12 +120,10 @@ def create_main_window(root: Path, explicit: bool, ask_read_only: AskReadOnly | 
     except BaseException:
         archive.close()
         raise
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        # Styled once the window is built, not before: the window is built bottom-up, and Qt polishes a
-        # subtree again under the application's style sheet each time it is given a parent (80-130 ms of
-        # start-up); after this the style sheet is set and windows built later pay that (as tests do).
-        apply_style(app)
+    # Styled once the window is built, not before: the window is built bottom-up, and Qt polishes a subtree
+    # again under the application's style sheet each time it is given a parent (80-130 ms of start-up);
+    # after this the style sheet is set and windows built later pay that (as tests do).
+    _style_running_application()
     return window
 
 
@@ -172,6 +168,12 @@ def apply_style(app: QApplication) -> None:
         return
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
+
+
+def _style_running_application() -> None:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_style(app)
 
 
 def _apply_font(app: QApplication) -> None:

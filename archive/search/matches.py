@@ -16,9 +16,9 @@ from collections import Counter
 from typing import Any
 
 from whoosh import collectors, query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from archive.search.phrases import KnownPhrase
+from archive.search.segments import leaves, posting_blocks
 
 FACETS = ("type", "status", "category")
 
@@ -54,15 +54,11 @@ def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str,
 
 def facet_counts_of(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
     """:func:`facet_counts` for matches already found (index-wide document numbers)."""
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    by_segment = []
     for subsearcher, offset in leaves(searcher):
-        reader = subsearcher.reader()
-        end = offset + reader.doc_count_all()
-        local = [docnum - offset for docnum in docnums if offset <= docnum < end]
-        for name in FACETS:
-            counts[name].update(map(facet_column(reader, name).__getitem__, local))
-    return len(docnums), {name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
-                          for name, counter in counts.items()}
+        end = offset + subsearcher.reader().doc_count_all()
+        by_segment.append({docnum - offset for docnum in docnums if offset <= docnum < end})
+    return counts_of(searcher, by_segment)
 
 
 class EveryMatchTopCollector(collectors.TopCollector):
@@ -78,9 +74,14 @@ class EveryMatchTopCollector(collectors.TopCollector):
         return super().collect(sub_docnum)
 
 
+def is_null(node: wq.Query) -> bool:
+    """Is ``node`` whoosh's query that matches nothing (what a query of only stop words parses to)?"""
+    return node is wq.NullQuery or type(node).__name__ == "_NullQuery"
+
+
 def set_computable(node: wq.Query) -> bool:
     """Can :func:`matching_docs` find ``node``'s matches with set operations alone?"""
-    if isinstance(node, (wq.Term, KnownPhrase)) or node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+    if isinstance(node, (wq.Term, KnownPhrase)) or is_null(node):
         return True
     if isinstance(node, wq.ConstantScoreQuery):
         return set_computable(node.child)
@@ -95,11 +96,6 @@ def set_computable(node: wq.Query) -> bool:
     return False
 
 
-def leaves(searcher) -> list[tuple[Any, int]]:
-    """The per-segment searchers (and their document number offsets) of a searcher."""
-    return searcher.subsearchers if searcher.subsearchers else [(searcher, 0)]
-
-
 def matching_docs(node: wq.Query, searcher) -> set[int]:
     """The segment's document numbers ``node`` matches (deleted ones included) — ``searcher`` is one
     segment's searcher."""
@@ -110,7 +106,7 @@ def matching_docs(node: wq.Query, searcher) -> set[int]:
         return set(node.in_segment(reader))
     if isinstance(node, wq.ConstantScoreQuery):
         return matching_docs(node.child, searcher)
-    if node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+    if is_null(node):
         return set()
     if type(node) is wq.Or and not getattr(node, "minmatch", 0):
         found: set[int] = set()
@@ -134,22 +130,15 @@ def matching_docs(node: wq.Query, searcher) -> set[int]:
 
 
 def term_docs(reader, fieldname: str, text: Any) -> set[int]:
-    """A word's documents in one segment, read a block of postings at a time."""
+    """A word's documents in one segment (deleted ones included), read a block of postings at a time."""
     if fieldname not in reader.schema:
         return set()
-    field = reader.schema[fieldname]
-    word = field.to_bytes(text) if not isinstance(text, bytes) else text
+    word = reader.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
     if (fieldname, word) not in reader:
         return set()
-    matcher = reader._terms.matcher(fieldname, word, field.format, scorer=None)  # unfiltered: deletions later
-    if not isinstance(matcher, W3LeafMatcher):  # a word in one document is stored inline
-        return set(matcher.all_ids())
     found: set[int] = set()
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        found.update(matcher._ids[matcher._i:])
-        matcher._next_block()
+    for docs, _, _ in posting_blocks(reader, fieldname, word):
+        found.update(docs)
     return found
 
 

@@ -20,10 +20,10 @@ from pickle import loads
 from typing import Any
 
 from whoosh import matching, query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import _INT_SIZE
 
 from archive.search.schema import ONCE
+from archive.search.segments import leaves, posting_blocks
 
 
 class KnownPhrase(wq.Query):
@@ -78,7 +78,7 @@ class KnownPhrase(wq.Query):
 
 def prefilter_phrases(parsed: wq.Query, searcher: Any) -> wq.Query:
     """``parsed`` with every phrase of adjacent words replaced by a :class:`KnownPhrase`."""
-    segments = [sub.reader() for sub, _ in (searcher.subsearchers or [(searcher, 0)])]
+    segments = [sub.reader() for sub, _ in leaves(searcher)]
 
     def visit(node: wq.Query) -> wq.Query:
         if type(node) is wq.Phrase and node.slop == 1 and len(node.words) > 1:
@@ -120,25 +120,10 @@ def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int,
 
 
 def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, tuple[bytes, float]]:
-    """A word's (encoded positions, weight) in each document of the segment, read a block at a time."""
-    matcher = reader._terms.matcher(fieldname, word, reader.schema[fieldname].format, scorer=None)
-    if not isinstance(matcher, W3LeafMatcher):  # a word in one document is stored inline
-        found = {}
-        while matcher.is_active():
-            found[matcher.id()] = (matcher.value(), matcher.weight())
-            matcher.next()
-        return found
+    """A word's (encoded positions, weight) in each document of the segment."""
     found: dict[int, tuple[bytes, float]] = {}
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._values is None:
-            matcher._read_values()
-        if matcher._weights is None:
-            matcher._read_weights()
-        start = matcher._i
-        found.update(zip(matcher._ids[start:], zip(matcher._values[start:], matcher._weights[start:])))
-        matcher._next_block()
+    for docs, weights, values in posting_blocks(reader, fieldname, word, weights=True, values=True):
+        found.update(zip(docs, zip(values, weights)))
     return found
 
 

@@ -17,18 +17,18 @@ of matches are left to whoosh's block skipping.
 from __future__ import annotations
 
 import heapq
-from typing import Any
+from typing import Any, Iterator
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from archive.search.matches import leaves, matching_docs, set_computable
+from archive.search.matches import is_null, matching_docs, set_computable
 from archive.search.phrases import KnownPhrase
+from archive.search.segments import leaves, posting_blocks
 
 
 def rankable(node: wq.Query) -> bool:
     """Can :func:`score_matches` score ``node`` as whoosh would?"""
-    if isinstance(node, (wq.Term, KnownPhrase)) or _null(node):
+    if isinstance(node, (wq.Term, KnownPhrase)) or is_null(node):
         return True
     if type(node) is wq.ConstantScoreQuery:  # what a prefix or fuzzy word becomes (archive.search.query)
         return set_computable(node.child)
@@ -51,7 +51,7 @@ def whoosh_can_skip(node: wq.Query, schema: Any) -> bool:
         return node.fieldname in schema and schema[node.fieldname].scorable
     if type(node) in (wq.And, wq.Or):
         return all(whoosh_can_skip(child, schema) for child in node.subqueries)
-    return _null(node)
+    return is_null(node)
 
 
 def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[set[int]], limit: int | None
@@ -74,7 +74,7 @@ def score_matches(node: wq.Query, searcher: Any, within: set[int]) -> dict[int, 
         return _term_scores(node, searcher, within)
     if isinstance(node, KnownPhrase):
         return _phrase_scores(node, searcher, within)
-    if _null(node):
+    if is_null(node):
         return {}
     if type(node) is wq.ConstantScoreQuery:  # every match scores the same (whoosh: when ranking top hits)
         return dict.fromkeys(matching_docs(node.child, searcher) & within, node.score)
@@ -104,10 +104,6 @@ def score_matches(node: wq.Query, searcher: Any, within: set[int]) -> dict[int, 
     if type(node) is wq.AndNot:
         return score_matches(node.a, searcher, within - matching_docs(node.b, searcher))
     raise ValueError(f"not rankable here: {node!r}")
-
-
-def _null(node: wq.Query) -> bool:
-    return node is wq.NullQuery or type(node).__name__ == "_NullQuery"
 
 
 def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
@@ -170,18 +166,7 @@ def _phrase_scores(node: KnownPhrase, searcher: Any, within: set[int]) -> dict[i
     return _boosted(scores, node.boost)
 
 
-def _weights(reader: Any, fieldname: str, word: bytes):
+def _weights(reader: Any, fieldname: str, word: bytes) -> Iterator[tuple[int, float]]:
     """(document, weight) of every posting of a word in one segment, deleted documents included."""
-    matcher = reader._terms.matcher(fieldname, word, reader.schema[fieldname].format, scorer=None)
-    if not isinstance(matcher, W3LeafMatcher):  # a word in one document is stored inline
-        while matcher.is_active():
-            yield matcher.id(), matcher.weight()
-            matcher.next()
-        return
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        yield from zip(matcher._ids[matcher._i:], matcher._weights[matcher._i:])
-        matcher._next_block()
+    for docs, weights, _ in posting_blocks(reader, fieldname, word, weights=True):
+        yield from zip(docs, weights)
