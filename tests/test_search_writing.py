@@ -9,14 +9,19 @@ and compares every file of the segment (term index, postings, columns).
 from __future__ import annotations
 
 import random
+import tempfile
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 import archive.search.index  # noqa: F401  (its whoosh fix for missing length columns)
+from archive.search.pool import GroupedPostingPool
 from archive.search.schema import make_schema
 from archive.search.writing import FootnoteFieldWriter, FootnoteSegmentWriter
 
@@ -60,42 +65,103 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def _build(folder: Path, records: list[dict], writer_class, *, deletions: int = 0) -> dict[str, bytes]:
+def _build(folder: Path, records: list[dict], writer_class, *, deletions: int = 0, limitmb: int = 1) -> dict[str, bytes]:
+    """The default pool of 1 MB spills to disk: runs are merged at commit as well."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), make_schema())
     kwargs: dict = {"codec": W3Codec()} if writer_class is SegmentWriter else {}
     kwargs["compound"] = False  # one file per part: a compound file also holds the (random) segment name
-    writer = writer_class(ix, limitmb=1, **kwargs)  # a small pool: sorted runs merged from disk as well
+    writer = writer_class(ix, limitmb=limitmb, **kwargs)
     for record in records:
         writer.add_document(**record)
     writer.commit()
     if deletions:  # a second segment replacing some records, then one merge of both through the writer
         ix = FileStorage(str(folder)).open_index()
-        writer = writer_class(ix, limitmb=1, **kwargs)
+        writer = writer_class(ix, limitmb=limitmb, **kwargs)
         for record in records[:deletions]:
             writer.update_document(**{**record, "text": record["text"] + " amended"})
         writer.commit(optimize=True)
     return _segment_files(folder)
 
 
-def test_the_segment_files_are_whooshs_own(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("limitmb", [1, 64], ids=["spilled", "in-memory"])
+def test_the_segment_files_are_whooshs_own(tmp_path: Path, monkeypatch, limitmb: int) -> None:
     monkeypatch.setattr(FootnoteFieldWriter, "COMPRESS_FROM", 0)  # compress every block, as whoosh does
     records = _records(1500)
-    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter)
-    theirs = _build(tmp_path / "theirs", records, SegmentWriter)
+    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter, limitmb=limitmb)
+    theirs = _build(tmp_path / "theirs", records, SegmentWriter, limitmb=limitmb)
     assert ours.keys() == theirs.keys() and ours
     for name in theirs:
         assert ours[name] == theirs[name], f"{name} differs"
 
 
-def test_a_merge_of_segments_with_deletions_writes_the_same_files(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("limitmb", [1, 64], ids=["spilled", "in-memory"])
+def test_a_merge_of_segments_with_deletions_writes_the_same_files(tmp_path: Path, monkeypatch, limitmb: int) -> None:
+    """A merge adds an old segment's postings term by term: out of document order, sorted back at commit."""
     monkeypatch.setattr(FootnoteFieldWriter, "COMPRESS_FROM", 0)
+    pools = _watch_pools(monkeypatch)
     records = _records(600, seed=5)
-    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter, deletions=150)
-    theirs = _build(tmp_path / "theirs", records, SegmentWriter, deletions=150)
+    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter, deletions=150, limitmb=limitmb)
+    theirs = _build(tmp_path / "theirs", records, SegmentWriter, deletions=150, limitmb=limitmb)
     assert ours.keys() == theirs.keys() and ours
     for name in theirs:
         assert ours[name] == theirs[name], f"{name} differs"
+    assert [pool.ordered for pool in pools] == [True, False]
+    assert all(bool(runs) == (limitmb == 1) for runs in _saved(pools))
+
+
+def test_the_pool_in_memory_writes_what_a_spilled_pool_writes(tmp_path: Path, monkeypatch) -> None:
+    """The same postings and statistics.  (Not the same bytes, in whoosh's writer either: a value shared by
+    many postings is pickled once per block and referred to after, unless a run on disk unshared it.)"""
+    pools = _watch_pools(monkeypatch)
+    records = _records(1500, seed=7)
+    _build(tmp_path / "spilled", records, FootnoteSegmentWriter, limitmb=1)
+    _build(tmp_path / "in-memory", records, FootnoteSegmentWriter, limitmb=64)
+    assert [len(runs) > 2 for runs in _saved(pools)] == [True, False]
+    spilled, in_memory = _postings(tmp_path / "spilled"), _postings(tmp_path / "in-memory")
+    assert spilled == in_memory and len(spilled) > 1000
+
+
+def _watch_pools(monkeypatch) -> list[GroupedPostingPool]:
+    """Every pool a writer makes from now on, each noting the runs it wrote to disk (``pool.saved``)."""
+    pools: list[GroupedPostingPool] = []
+    init, save = GroupedPostingPool.__init__, GroupedPostingPool.save
+
+    def watched_init(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        self.saved = []
+        pools.append(self)
+
+    def watched_save(self) -> None:
+        save(self)
+        self.saved.extend(self.runs[len(self.saved):])
+
+    monkeypatch.setattr(GroupedPostingPool, "__init__", watched_init)
+    monkeypatch.setattr(GroupedPostingPool, "save", watched_save)
+    return pools
+
+
+def _saved(pools: list[GroupedPostingPool]) -> list[list[str]]:
+    return [pool.saved for pool in pools]
+
+
+@settings(max_examples=60, deadline=None)
+@given(postings=st.lists(st.tuples(st.sampled_from(["text", "title", "tags"]),
+                                   st.binary(min_size=1, max_size=3),
+                                   st.integers(0, 40), st.sampled_from([1.0, 1.5, 3.0]),
+                                   st.sampled_from([None, b"", b"v", b"w"])), max_size=300),
+       limit=st.sampled_from([0, 1 << 20]))
+def test_the_pool_gives_the_postings_in_whooshs_order(postings: list[tuple], limit: int) -> None:
+    """Whatever order postings come in, and spilled or not, the pool gives whoosh's tuple-sorted order."""
+    postings = list({item[:3]: item for item in postings}.values())  # a term is in a document once
+    with tempfile.TemporaryDirectory() as folder:
+        storage = FileStorage(folder)
+        pool = GroupedPostingPool(storage, None, limitmb=1)
+        pool.limit = limit  # 0: every posting goes to a run of its own
+        for item in postings:
+            pool.add(item)
+        assert list(pool.iter_postings()) == sorted(postings)
+        assert not pool.runs and not storage.list()
 
 
 def test_the_index_reads_back_with_whooshs_codec(tmp_path: Path) -> None:

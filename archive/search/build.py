@@ -36,7 +36,7 @@ from archive.progress import CancelToken, Progress, ProgressFn
 
 log = logging.getLogger(__name__)
 
-WORKER_MEMORY_MB = 256  # whoosh's posting pool per worker: one in-memory sort instead of runs merged from disk
+WORKER_MEMORY_MB = 256  # the posting pool per worker (~20 bytes a posting): no runs spilled to disk
 CHUNKS_PER_WORKER = 6  # small enough chunks that the workers finish at about the same time
 ARTICLE_WEIGHT = 1.5  # an article's text is indexed twice: the article, then each claim (and note) again
 STARTUP_LIMIT_S = 120.0  # a worker that has not reported by then (a Python start) is taken for dead
