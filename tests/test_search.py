@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.annotations import delete_article, delete_document, set_note, set_tags, set_user_status
 from archive.demo import demo_files
@@ -429,19 +431,75 @@ def test_known_matches_rank_as_whoosh_ranks_them(demo, text: str) -> None:
 @pytest.mark.parametrize("text", ["Sacks", "type:claim status:verified order", '"executive order"', "regul*",
                                   "Trump NOT Sacks", "title:order OR Musk"])
 def test_search_ranks_alike_whichever_way_it_ranks(demo, text: str, monkeypatch) -> None:
-    """search() ranks small or unskippable match sets itself (archive.search.ranking) and leaves the rest to
-    whoosh's matchers: both ways give the same hits with the same scores."""
+    """search() ranks what it can itself (archive.search.ranking) and leaves the rest to whoosh's matchers:
+    both ways give the same hits with the same scores."""
     import archive.search.query as query_module
+    from archive.search.ranking import rankable
 
     set_note(demo, article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"],
              "a replacing note about Sacks and the executive order")
     results = []
-    for threshold in (0, 10**9):
-        monkeypatch.setattr(query_module, "RANK_KNOWN_MAX", threshold)
-        monkeypatch.setattr(query_module, "whoosh_can_skip", lambda parsed, schema, t=threshold: t == 0)
+    for ours in (True, False):
+        monkeypatch.setattr(query_module, "rankable", rankable if ours else (lambda parsed: False))
         result = run(demo, text, limit=500)
         results.append(sorted((round(hit.score, 9), hit.type, hit.document, hit.claim or "", hit.page or 0,
                                hit.start or 0, hit.snippet)
                               for hit in result.hits))
         assert result.total == len(result.hits) > 0
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("text", ["regul*", "type:claim", "type:claim OR type:article"])
+def test_equal_scores_rank_in_document_order_as_whoosh_ranks_them(demo, text: str) -> None:
+    """Every match of a prefix or a field filter scores the same: the top N are then the first N documents,
+    whoosh's order, also when only the matches that reach the N-th score are sorted."""
+    from archive.search.matches import live_matches
+    from archive.search.query import _expand_multi_terms
+    from archive.search.ranking import top_matches
+
+    with demo.search_index.searching() as searcher:
+        parsed = _expand_multi_terms(parse(text), searcher.reader())
+        theirs = [(round(hit.score, 9), hit.docnum) for hit in searcher.search(parsed, limit=3)]
+        ours = [(round(score, 9), docnum) for score, docnum in top_matches(searcher, parsed,
+                                                                           live_matches(searcher, parsed), 3)]
+        assert len(ours) == 3 and len({score for score, _ in ours}) < 3  # ties among them
+        assert ours == theirs
+
+
+def _highlight_reference(text: str, terms: set[str], width: int = 240) -> str:
+    """highlight() as it was written first, over every word of the text (the property test's reference)."""
+    import html as html_module
+
+    from archive.search.analysis import term_spans
+
+    spans = term_spans(text, terms)
+    begin = 0
+    if spans:
+        begin = max(0, spans[0][0] - width // 3)
+        begin = text.rfind(" ", 0, begin) + 1 if begin else 0
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
+    pieces, cursor = [], begin
+    for s, e in spans:
+        if s < begin or e > end:
+            continue
+        pieces.append(html_module.escape(text[cursor:s]))
+        pieces.append(f"<mark>{html_module.escape(text[s:e])}</mark>")
+        cursor = e
+    pieces.append(html_module.escape(text[cursor:end]))
+    snippet = " ".join("".join(pieces).split())
+    return ("\u2026" if begin > 0 else "") + snippet + ("\u2026" if end < len(text) else "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(["regulators", "regulation", "order", "the", "AI", "Sacks", "x" * 30,
+                                       "<b>", "café", "-", "rules.", "\n"]), max_size=400),
+       separators=st.sampled_from([" ", "", "  ", "\u00a0"]),
+       terms=st.sets(st.sampled_from(["regul", "order", "sack", "ai", "cafe", "rule"]), max_size=3),
+       width=st.sampled_from([20, 240]))
+def test_highlight_reads_only_the_excerpt_and_shows_what_it_showed(words, separators, terms, width) -> None:
+    from archive.search.query import highlight
+
+    text = separators.join(words)
+    assert highlight(text, set(terms), width) == _highlight_reference(text, set(terms), width)

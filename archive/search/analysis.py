@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem
@@ -54,11 +55,14 @@ def terms(value: str) -> list[str]:
 
 def term_spans(text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:
     """Where in ``text`` the words are whose terms are ``wanted``: (start, end) offsets, in order."""
-    spans = []
-    for match in _WORD.finditer(text):
+    return list(iter_term_spans(text, wanted))
+
+
+def iter_term_spans(text: str, wanted: set[str] | frozenset[str], start: int = 0) -> Iterator[tuple[int, int]]:
+    """:func:`term_spans` from ``start`` (the start of a word) on, found as they are asked for."""
+    for match in _WORD.finditer(text, start):
         if index_term(match.group()) in wanted:
-            spans.append(match.span())
-    return spans
+            yield match.span()
 
 
 class FootnoteAnalyzer(Tokenizer):

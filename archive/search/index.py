@@ -76,9 +76,9 @@ REBUILD_PROCESSES = max(1, min(os.cpu_count() or 1, 4))
 # or two, which a small archive would notice; a larger one gains a core per process, and the process that
 # asked (the desktop's) keeps its GIL free.
 PARALLEL_MIN_CHARS = 1_000_000
-# whoosh sorts its in-memory postings in one C call that holds the GIL: in this process a small pool means
-# short holds (the desktop's event loop stalled 330 ms behind the sort of a 48 MB pool, 145,000 postings;
-# 6 MB sorts in ~30 ms), at the cost of merging a few sorted runs from disk at the commit.
+# The postings a writer holds in memory are sorted and written at its commit in long calls that hold the GIL:
+# in this process a small pool means short holds (whoosh's own pool of 48 MB stalled the desktop's event loop
+# for 330 ms), at the cost of merging a few runs from disk at the commit.
 REBUILD_MEMORY_MB = 6
 UPDATE_MEMORY_MB = 6
 

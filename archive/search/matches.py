@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import collectors, query as wq
 
 from archive.search.phrases import KnownPhrase
-from archive.search.segments import leaves, posting_blocks
+from archive.search.segments import leaves, term_postings
 
 FACETS = ("type", "status", "category")
 
@@ -44,9 +44,11 @@ def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str,
     """The total and the facet counts of matches found segment by segment (:func:`live_matches`)."""
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
     for (subsearcher, _offset), docs in zip(leaves(searcher), docs_by_segment):
-        reader = subsearcher.reader()
-        for name in FACETS:
-            counts[name].update(map(facet_column(reader, name).__getitem__, docs))
+        # one pass over the matches, counting combinations of facet values (a few dozen), then each facet
+        combinations = Counter(map(facet_combinations(subsearcher.reader()).__getitem__, docs))
+        for values, n in combinations.items():
+            for name, value in zip(FACETS, values):
+                counts[name][value] += n
     return sum(map(len, docs_by_segment)), {
         name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
         for name, counter in counts.items()}
@@ -136,13 +138,21 @@ def term_docs(reader, fieldname: str, text: Any) -> set[int]:
     word = reader.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
     if (fieldname, word) not in reader:
         return set()
-    found: set[int] = set()
-    for docs, _, _ in posting_blocks(reader, fieldname, word):
-        found.update(docs)
-    return found
+    # with the weights, which will rank the matches: read once (archive.search.segments.postings_read_once)
+    return set(term_postings(reader, fieldname, word, weights=True)[0])
 
 
 _FACET_COLUMNS: dict[tuple[str, str], list[Any]] = {}
+
+
+def facet_combinations(reader) -> list[tuple[Any, ...]]:
+    """A segment's (type, status, category) per document (read once: segments are immutable)."""
+    key = (reader.segment().segment_id(), "+".join(FACETS))
+    values = _FACET_COLUMNS.get(key)
+    if values is None:
+        values = list(zip(*(facet_column(reader, name) for name in FACETS)))
+        _FACET_COLUMNS[key] = values
+    return values
 
 
 def facet_column(reader, name: str) -> list[Any]:

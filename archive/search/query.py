@@ -28,13 +28,14 @@ from whoosh import qparser, query as wq
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from archive.models import Article, Claim, Document, Passage
-from archive.search.analysis import FootnoteAnalyzer, index_term, term_spans
+from archive.search.analysis import FootnoteAnalyzer, index_term, iter_term_spans, term_spans
 from archive.search.index import SearchIndex
 from archive.search.matches import (FACETS, EveryMatchTopCollector, counts_of, facet_counts_of, live_matches,
                                     set_computable)
 from archive.search.phrases import prefilter_phrases
-from archive.search.ranking import rankable, top_matches, whoosh_can_skip
+from archive.search.ranking import rankable, top_matches
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
+from archive.search.segments import postings_read_once
 
 TYPES = ("article", "claim", "source", "note")
 TEXT_FIELDS = ("title", "text", "note", "source", "author")  # analysed (stemmed) fields
@@ -264,18 +265,17 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
             result.error = f"unknown type {unknown[0]!r} (use {', '.join(TYPES)})"
             return result
         parsed = wq.And([parsed, wq.Or([wq.Term("type", t) for t in types])])
-    with index.searching() as searcher:
+    with index.searching() as searcher, postings_read_once():
         parsed = _expand_multi_terms(parsed, searcher.reader())
         shown = parsed  # the words to highlight: the query as typed, before its phrases are looked up
         parsed = prefilter_phrases(parsed, searcher)
         if set_computable(parsed):
             docs = live_matches(searcher, parsed)
             result.total, result.facets = counts_of(searcher, docs)
-            if rankable(parsed) and (result.total <= RANK_KNOWN_MAX
-                                     or not whoosh_can_skip(parsed, searcher.schema)):
+            if rankable(parsed):  # each match scored once, from the postings just read
                 stored = [(dict(searcher.stored_fields(docnum)), score)
                           for score, docnum in top_matches(searcher, parsed, docs, limit)]
-            else:  # top N only: whoosh may skip blocks that cannot rank
+            else:
                 stored = [(dict(hit.fields()), hit.score) for hit in searcher.search(parsed, limit=limit)]
         else:  # ranges, sloppy phrases: whoosh's matchers find every match once, for the ranking and the counts
             collector = EveryMatchTopCollector(limit)
@@ -288,10 +288,6 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
     result.hits = [_hit(session, fields, score, terms) for fields, score in stored]
     return result
 
-
-# Matches up to this many are ranked from their set (archive.search.ranking: each scored once); beyond,
-# whoosh's matchers rank when they can skip the blocks of postings that cannot reach the top (a common word).
-RANK_KNOWN_MAX = 20_000
 
 _MULTI_TERMS = (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)
 MAX_EXPANSION = 1000  # beyond this many words, whoosh's own handling of a prefix or fuzzy term is kept
@@ -489,11 +485,12 @@ def _place_in_document(session: Session, hit: Hit, fields: dict[str, Any], terms
 
 
 def highlight(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
-    """An HTML-escaped excerpt around the first matched word, matched words in <mark>."""
-    spans = term_spans(text, terms)
-    if spans:
-        first = spans[0][0]
-        begin = max(0, first - width // 3)
+    """An HTML-escaped excerpt around the first matched word, matched words in <mark>.
+
+    Only the excerpt's words are looked at (and those up to the first match): an article is long."""
+    first = next(iter_term_spans(text, terms), None) if terms else None
+    if first is not None:
+        begin = max(0, first[0] - width // 3)
         begin = text.rfind(" ", 0, begin) + 1 if begin else 0
     else:
         begin = 0
@@ -501,8 +498,10 @@ def highlight(text: str, terms: set[str], width: int = SNIPPET_CHARS) -> str:
     if end < len(text):
         end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
     pieces, cursor = [], begin
-    for s, e in spans:
-        if s < begin or e > end:
+    for s, e in (iter_term_spans(text, terms, begin) if first is not None else ()):
+        if s >= end:
+            break
+        if e > end:
             continue
         pieces.append(html.escape(text[cursor:s]))
         pieces.append(f"<mark>{html.escape(text[s:e])}</mark>")
