@@ -22,7 +22,9 @@
 
 from __future__ import annotations
 
+import struct
 import zlib
+from hashlib import md5
 from array import array
 from pickle import dumps
 from itertools import chain, groupby
@@ -30,7 +32,7 @@ from operator import itemgetter, sub
 from typing import Any, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo, _lenfield
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -98,10 +100,10 @@ class FootnoteFieldWriter(W3FieldWriter):
     """``W3FieldWriter`` whose ``add_postings`` writes the same blocks, term infos and term index in one loop."""
 
     # Pickled blocks smaller than this are stored as they are.  whoosh compresses every block (it means to
-    # skip pickles under 20 bytes, but a bug makes it never skip); zlib makes a small pickle bigger, and
-    # reading it back costs a decompression.  Each block says whether it is compressed, and whoosh's reader
-    # reads it either way.
-    COMPRESS_FROM = 64
+    # skip pickles under 20 bytes, but a bug makes it never skip); zlib makes a pickle under 64 bytes bigger,
+    # and one of 64-127 bytes (most terms': a word on one page) 3 % smaller, for ~15 µs a call, and reading
+    # it back costs a decompression.  Each block says whether it is compressed; whoosh's reader reads both.
+    COMPRESS_FROM = 128
 
     def add_postings(self, schema: Any, lengths: Any, items: Iterable[tuple]) -> None:
         """whoosh's entry point: sorted postings one by one (``FootnoteSegmentWriter`` calls :meth:`add_groups`)."""
@@ -118,12 +120,27 @@ class FootnoteFieldWriter(W3FieldWriter):
         self.add_groups(schema, lengths, grouped())
 
     def add_groups(self, schema: Any, lengths: Any, groups: Iterable[Group]) -> None:
-        """Write each term's postings (terms in order) as whoosh's ``W3FieldWriter.add_postings`` would."""
+        """Write each term's postings (terms in order) as whoosh's ``W3FieldWriter.add_postings`` would:
+        its blocks to the postings file, its term info to the term index.
+
+        A small archive has a few postings per term, a large one hundreds of thousands of terms, so
+        the work per term counts as much as the work per posting: the term info is computed as
+        ``W3TermInfo.add_block`` and ``to_bytes`` compute it, and the term index entry written as
+        ``OrderedHashWriter.add`` writes it, without their objects and method calls.  Positions in
+        both files are counted here rather than asked of the files.
+        """
         codec = self._codec
         blocklimit, compression = codec._blocklimit, codec._compression
         compress_from = self.COMPRESS_FROM
         postfile, tindex = self._postfile, self._tindex
-        write, tell = postfile.write, postfile.tell
+        write = postfile.file.write
+        position = postfile.tell()
+        terms_file = tindex.dbfile
+        write_term = terms_file.file.write
+        term_position = terms_file.tell()
+        buckets, term_positions = tindex.buckets, tindex.index
+        hash_of = _md5_hash if tindex.hashtype == 0 else tindex.hashfn
+        key = tindex.lastkey
         fieldmap = self._fieldmap
         lengths_of = lengths.column if isinstance(lengths, _Lengths) else None
         field_name: str | None = None
@@ -150,11 +167,14 @@ class FootnoteFieldWriter(W3FieldWriter):
             previous = btext
             if not all_ids:
                 continue
-            info = W3TermInfo()
-            start = tell()
+            start = position
             count = len(all_ids)
+            # the term's statistics, accumulated block by block as W3TermInfo.add_block does
+            term_weight: float = 0
+            term_minlength: int | None = None
+            term_maxlength = 0
+            term_maxweight: float = 0
             for first in range(0, count, blocklimit):
-                last_block = first + blocklimit >= count
                 ids = all_ids[first:first + blocklimit]
                 doubles = all_weights[first:first + blocklimit]
                 weights = array("f", doubles)
@@ -162,12 +182,13 @@ class FootnoteFieldWriter(W3FieldWriter):
                 minlength = min(found) if found else None
                 maxlength = max(found) if found else 0
                 maxweight = max(0, max(doubles))  # whoosh compares the weights as given, before float32
-                if first == 0:
-                    write(WHOOSH3_HEADER_MAGIC)
-                block = _Block()
-                block._weights, block.count, block.minlength, block.maxlength = weights, len(ids), minlength, maxlength
-                block.maxweight, block.first, block.last = maxweight, ids[0], ids[-1]
-                info.add_block(block)
+                term_weight += sum(weights)
+                if first == 0 or term_minlength is None:
+                    term_minlength = minlength
+                else:
+                    term_minlength = min(term_minlength, minlength)  # (whoosh's TypeError if None, too)
+                term_maxlength = max(term_maxlength, maxlength)
+                term_maxweight = max(term_maxweight, maxweight)
                 deltas = tuple(map(sub, ids, chain((0,), ids)))
                 if all(w == 1.0 for w in weights):
                     mini_weights: Any = None
@@ -187,13 +208,35 @@ class FootnoteFieldWriter(W3FieldWriter):
                 head = dumps((len(ids), ids[-1], maxweight, level, length_to_byte(minlength),
                               length_to_byte(maxlength)), 2)
                 size = len(head) + len(data)
-                write(pack_int(-size if last_block else size))
-                write(head)
-                write(data)
-            info.set_extent(start, tell() - start)
-            tindex.add(pack_ushort(field_id) + btext, info.to_bytes())
+                block = pack_int(-size if first + blocklimit >= count else size) + head + data
+                if first == 0:
+                    block = WHOOSH3_HEADER_MAGIC + block
+                write(block)
+                position += len(block)
+            info = _TERM_INFO.pack(False, term_weight, count,
+                                   0 if term_minlength is None else length_to_byte(term_minlength),
+                                   length_to_byte(term_maxlength), term_maxweight, all_ids[0], all_ids[-1])
+            info += pack_long(start) + pack_int(position - start)
+            key = pack_ushort(field_id) + btext
+            # the term index entry, as OrderedHashWriter.add writes it (keys are in order: checked above)
+            term_positions.append(term_position)
+            entry = _KEY_VALUE_LENGTHS.pack(len(key), len(info)) + key + info
+            write_term(entry)
+            hashed = hash_of(key)
+            buckets[hashed & 255].append((hashed, term_position))
+            term_position += len(entry)
+        tindex.lastkey = key
         self._infield = False
         self._postwriter = None
+
+
+_TERM_INFO = W3TermInfo._struct  # flags, weight, document frequency, min and max length, max weight, ids
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: a hash entry's key and value lengths
+
+
+def _md5_hash(key: bytes) -> int:
+    """whoosh's ``md5_hash`` (the low 32 bits of the MD5 digest), without its hex round trip."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
 
 
 class FootnoteCodec(W3Codec):
