@@ -302,7 +302,13 @@ def match_count(archive: Archive, text: str) -> int:
 
 
 def search_steps(archive: Archive, text: str) -> dict[str, float]:
-    """The steps of ``query.search`` timed one by one (the same calls in the same order)."""
+    """The steps of ``query.search`` timed one by one (the same calls in the same order: a word's postings
+    read once, for the total and facets, then the ranking, inside ``postings_read_once``)."""
+    from archive.search.matches import counts_of, live_matches, set_computable
+    from archive.search.phrases import prefilter_phrases
+    from archive.search.ranking import rankable, top_matches
+    from archive.search.segments import postings_read_once
+
     times: dict[str, float] = {}
     start = clock()
     with archive.session() as session:
@@ -310,22 +316,32 @@ def search_steps(archive: Archive, text: str) -> dict[str, float]:
         parsed = search_query.parse(text)
         times["parse"] = clock() - t
         t = clock()
-        with archive.search_index.searching() as searcher:
+        with archive.search_index.searching() as searcher, postings_read_once():
             times["searcher"] = clock() - t
             t = clock()
             expanded = search_query._expand_multi_terms(parsed, searcher.reader())
+            shown = expanded
+            expanded = prefilter_phrases(expanded, searcher)
             times["expand terms"] = clock() - t
             t = clock()
-            hits = searcher.search(expanded, limit=20)
-            times["top 20"] = clock() - t
-            t = clock()
-            total, _facets = search_matches.facet_counts(searcher, expanded)
+            if set_computable(expanded):
+                docs = live_matches(searcher, expanded)
+                total, _facets = counts_of(searcher, docs)
+            else:
+                docs, total = None, search_matches.facet_counts(searcher, expanded)[0]
             times["total + facets"] = clock() - t
             t = clock()
-            terms = search_query._matched_terms(expanded, searcher.reader())
+            if docs is not None and rankable(expanded):
+                best = [(searcher.stored_fields(docnum), score)
+                        for score, docnum in top_matches(searcher, expanded, docs, 20)]
+            else:
+                best = [(hit.fields(), hit.score) for hit in searcher.search(expanded, limit=20)]
+            times["top 20"] = clock() - t
+            t = clock()
+            terms = search_query._matched_terms(shown, searcher.reader())
             times["matched terms"] = clock() - t
             t = clock()
-            stored = [(dict(hit.fields()), hit.score) for hit in hits]
+            stored = [(dict(fields), score) for fields, score in best]
             times["stored fields"] = clock() - t
         t = clock()
         [search_query._hit(session, fields, score, terms) for fields, score in stored]
@@ -867,7 +883,7 @@ def report(data: dict[str, Any]) -> None:
          f"{statistics.median(p['matches'] for p in q['per_query'] if p['kind'] == kind):,.0f}"]
         for kind, v in q["per_kind"].items()]))
     steps = data["query_steps_s"]
-    names = ["parse", "searcher", "expand terms", "top 20", "total + facets", "matched terms", "stored fields",
+    names = ["parse", "searcher", "expand terms", "total + facets", "top 20", "matched terms", "stored fields",
              "20 snippets", "total", "per snippet"]
     say("\nwhere a query's time goes (medians per kind)")
     say(table(["query kind", *names], [[kind, *(ms(v[n]) for n in names)] for kind, v in steps.items()]))
