@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from archive import __version__, recovery
 from archive.errors import ArchiveInUse, FootnoteError
+from archive.launcher import release_collector
 from archive.attach import attach, detach
 from archive.documents import find_document, list_documents
 from archive.importing import ImportReport, Outcome, Role, import_paths
@@ -136,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args.run = cmd_gui
+    if args.run is not cmd_gui:  # the desktop lets the collector go once its window is up
+        release_collector()
     root = resolve_archive_dir(args.archive)
     _log_to(root)
     logging.raiseExceptions = False  # a log file on a full or read-only disk must not print tracebacks

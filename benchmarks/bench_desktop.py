@@ -41,9 +41,11 @@ process (a fresh interpreter, as a user's session would be).
    * the import phase the worker thread was in (``_prepare_source``, the extraction pool's wait, each
      ``_write_source``, ``auto_attach``, ``verify_articles``, ``Archive.reindex``; timed by wrapping).
 
-2. **Start-up to a shown window**, from process start: a child ``python -c`` that imports ``desktop``,
+2. **Start-up to a shown window**, from process start: a child ``python -c`` that holds the garbage
+   collector (``archive.launcher.hold_collector``, as the ``footnote`` command starts), imports ``desktop``,
    calls ``desktop.app.application(styled=False)`` and ``create_main_window(root, explicit=True)`` (as
    ``desktop.app.run`` does: the style sheet is applied once the window is built), shows the window
+   (then ``desktop.tasks.end_of_startup``, as ``run`` does)
    and processes events until it is exposed and has painted once (its first ``UpdateRequest``).  The
    parent notes ``time.perf_counter()`` before launching it; the child prints its own ``perf_counter``
    readings (the same ``CLOCK_MONOTONIC``), so the figure includes the interpreter's start.  Reported:
@@ -601,6 +603,8 @@ def mark(name):
 import json, os, sys
 from pathlib import Path
 root, mode = Path(sys.argv[1]), sys.argv[2]
+from archive.launcher import hold_collector
+hold_collector()  # as the footnote command starts (archive.launcher.main)
 import desktop
 mark("import_desktop")
 from desktop.app import application, create_main_window
@@ -640,6 +644,8 @@ class Painted(QObject):
 painted = Painted()
 window.installEventFilter(painted)
 window.show()
+from desktop.tasks import end_of_startup
+end_of_startup()  # as desktop.app.run does once the window is shown
 mark("show")
 deadline = time.perf_counter() + 30
 while not (window.windowHandle() is not None and window.windowHandle().isExposed()):

@@ -22,6 +22,7 @@ import archive.attach  # noqa: E402,F401
 import archive.collections  # noqa: E402,F401
 import archive.documents  # noqa: E402,F401
 import archive.extract.boxes  # noqa: E402,F401
+import archive.launcher  # noqa: E402,F401
 import archive.library  # noqa: E402,F401
 import archive.progress  # noqa: E402,F401
 import archive.queries  # noqa: E402,F401

@@ -31,6 +31,7 @@ from archive.paths import APP_NAME, ArchiveLayout
 from archive.store import Archive
 from desktop import theme
 from desktop.main_window import SETTINGS_ORGANIZATION, MainWindow, display_path
+from desktop.tasks import end_of_startup
 
 log = logging.getLogger("footnote.desktop")
 
@@ -277,6 +278,7 @@ def run(root: Path, explicit: bool) -> int:
     restore_signals = _close_on_signals(lambda: windows["current"].close())
     try:
         window.show()
+        end_of_startup()  # the garbage collector, off while Footnote started (archive.launcher), back on
         return EXIT_OK if app.exec() == 0 else EXIT_FAILED
     finally:
         restore_signals()

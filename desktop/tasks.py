@@ -25,6 +25,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from archive import recovery
+from archive.launcher import collector_held, release_collector
 from archive.errors import Cancelled, FootnoteError
 from archive.progress import CancelToken, Progress
 
@@ -114,6 +115,24 @@ class _CollectOnUIThread:
     def _collect(self) -> None:
         self._ticks += 1
         gc.collect(2 if self._ticks % self.FULL_EVERY == 0 else 1)
+
+    @classmethod
+    def end_of_startup(cls) -> None:
+        """The collector held since the process started (``archive.launcher``) goes back to automatic,
+        start-up's objects frozen; while a task runs, only once the last one ends."""
+        if not collector_held():
+            return
+        cls._froze = True
+        if cls._holders:
+            cls._was_enabled = True
+            release_collector(enable=False)
+        else:
+            release_collector()
+
+
+def end_of_startup() -> None:
+    """Call once the first window is shown: see :meth:`_CollectOnUIThread.end_of_startup`."""
+    _CollectOnUIThread.end_of_startup()
 
 
 class _Worker(QObject):

@@ -33,6 +33,9 @@ def main() -> int:
         return selftest(sys.argv[2:])
     import os
 
+    from archive.launcher import hold_collector
+
+    hold_collector()  # off while Footnote starts, as the footnote command does (see archive.launcher)
     if os.environ.get("FOOTNOTE_STARTUP_PROBE"):
         from desktop.selftest import install_startup_probe
 

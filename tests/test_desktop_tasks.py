@@ -80,3 +80,32 @@ def test_garbage_is_collected_on_the_ui_thread_while_a_task_runs(qtbot) -> None:
     assert len(collected_in) == 20_000 and set(collected_in) == {ui_thread}
     runner.shutdown()
     assert gc.isenabled()
+
+
+def test_the_collector_held_at_start_up_comes_back_once_the_window_is_up_and_tasks_are_done(qtbot) -> None:
+    """``footnote`` starts with the cyclic collector off (archive.launcher); ``end_of_startup`` turns it back
+    on, or, while a task runs (the runner holds it off then), leaves that to the last task's end."""
+    import gc
+
+    from archive import launcher
+    from desktop.tasks import end_of_startup
+
+    runner = TaskRunner()
+    release = threading.Event()
+    try:
+        launcher.hold_collector()
+        assert not gc.isenabled() and launcher.collector_held()
+        running = threading.Event()
+        runner.submit("still running", lambda progress, token: running.set() or release.wait(10))
+        qtbot.waitUntil(running.is_set, timeout=10000)  # (the runner starts it from the event loop)
+        end_of_startup()
+        assert not launcher.collector_held() and not gc.isenabled()  # the task's hold wins while it runs
+        release.set()
+        assert runner.wait(10)
+        qtbot.waitUntil(gc.isenabled, timeout=5000)
+        end_of_startup()  # a second call changes nothing
+        assert gc.isenabled()
+    finally:
+        release.set()
+        runner.shutdown()
+        gc.enable()

@@ -1,0 +1,33 @@
+"""The ``footnote`` command starts with the cyclic garbage collector held, and every command runs with it on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_a_command_runs_with_the_collector_on_and_the_start_up_heap_frozen(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import gc, sys
+        sys.path.insert(0, {str(REPO)!r})
+        import archive.launcher as launcher
+        launcher.hold_collector()
+        assert not gc.isenabled()
+        import archive.cli
+        seen = []
+        original = archive.cli.cmd_documents
+        def spy(args, root):
+            seen.append((gc.isenabled(), gc.get_freeze_count() > 0, launcher.collector_held()))
+            return original(args, root)
+        archive.cli.cmd_documents = spy
+        sys.argv = ["footnote", "--archive", {str(tmp_path / "archive")!r}, "documents"]
+        code = archive.cli.main()
+        print(seen, code)
+        assert seen == [(True, True, False)], seen
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
