@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.documents import PageLocator
 from archive.extract import Extraction, Kind
@@ -161,3 +163,45 @@ def test_text_and_markdown_sources(tmp_path: Path) -> None:
     document = extract_text(path, Kind.MARKDOWN)
     assert document.title == "Field notes"
     assert _sentences(document) == ["# Field notes", "The river rose.", "It rained all day."]
+
+
+def _rects_reference(pages, start: int, end: int) -> list:
+    """rects_for_span as first written (min and max over every word): the property test's reference."""
+    rects = []
+    for number, page_start, boxes in pages:
+        current = None
+        for word_start, word_end, x0, y0, x1, y1 in boxes:
+            if word_start + page_start >= end:
+                break
+            if word_end + page_start <= start:
+                continue
+            if current is not None and min(current[4], y1) - max(current[2], y0) > 0.5 * (y1 - y0) \
+                    and x0 >= current[1] - 1:
+                current[1], current[2] = min(current[1], x0), min(current[2], y0)
+                current[3], current[4] = max(current[3], x1), max(current[4], y1)
+            else:
+                current = [number, x0, y0, x1, y1]
+                rects.append(current)
+    return [(r[0], round(r[1], 1), round(r[2], 1), round(r[3], 1), round(r[4], 1)) for r in rects]
+
+
+_word = st.tuples(st.integers(1, 9), st.floats(0, 500), st.sampled_from([0.0, 0.0, 0.5, 3.0, 14.0, -20.0]),
+                  st.floats(5, 60), st.sampled_from([9.5, 10.0, 12.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(page_words=st.lists(st.lists(_word, max_size=40), min_size=1, max_size=3),
+       span=st.tuples(st.integers(0, 700), st.integers(0, 300)))
+def test_passage_rectangles_are_one_per_line_as_the_reference_draws_them(page_words, span) -> None:
+    pages, page_start = [], 0
+    for number, words in enumerate(page_words, start=1):
+        boxes, offset, y = [], 0, 50.0
+        for length, x0, dy, width, height in words:
+            y += dy
+            boxes.append((offset, offset + length, round(x0, 1), round(y, 1), round(x0 + width, 1),
+                          round(y + height, 1)))
+            offset += length + 1
+        pages.append((number, page_start, boxes))
+        page_start += offset + 2
+    start, length = span
+    assert rects_for_span(pages, start, start + length) == _rects_reference(pages, start, start + length)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archive.extract import Extraction, Kind
-from archive.extract.sandbox import ExtractionPool, Task
+from archive.extract.sandbox import CHUNK_PAGES, ExtractionPool, Task, page_chunks
 from archive.progress import CancelToken
 from pdf_factory import make_compression_bomb_pdf, make_many_pages_pdf, make_text_pdf
 
@@ -60,3 +63,15 @@ def test_cancel_stops_without_waiting_for_running_work(tmp_path: Path) -> None:
             seen.append(task)
             token.cancel()
     assert len(seen) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(count=st.integers(2 * CHUNK_PAGES + 1, 5000), workers=st.integers(2, 8))
+def test_a_long_pdf_is_cut_into_chunks_every_worker_gets_an_equal_share_of(count: int, workers: int) -> None:
+    chunks = page_chunks(count, workers)
+    assert chunks[0][0] == 0 and chunks[-1][1] == count
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))  # every page once, in order
+    sizes = [last - first for first, last in chunks]
+    assert max(sizes) <= CHUNK_PAGES and min(sizes) > 0
+    shares = [sum(sizes[n::workers]) for n in range(workers)]  # handed out in turn
+    assert max(shares) <= -(-count // workers) + len(chunks) // workers  # (chunks of 48: 96 of 150 pages)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import zlib
 from array import array
 from bisect import bisect_right
+from itertools import islice
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 Box = tuple[int, int, float, float, float, float]
@@ -37,24 +39,37 @@ def unpack(blob: bytes) -> list[Box]:
 def rects_for_span(pages: Sequence[tuple[int, int, list[Box]]], start: int, end: int) -> list[Rect]:
     """Rectangles covering document text ``start:end``: one per line per page, words merged.
 
-    ``pages`` are ``(number, page_start, boxes)``.
+    ``pages`` are ``(number, page_start, boxes)``.  Called for every sentence of every imported page
+    (the largest share of writing a document), hence the plain comparisons instead of min() and max().
     """
-    rects: list[list[float]] = []
+    rects: list[Rect] = []
     for number, page_start, boxes in pages:
-        current: list[float] | None = None
+        low, high = start - page_start, end - page_start
+        have = False
+        left = top = right = bottom = 0.0
         # Words are in offset order: start at the first word ending after ``start``, stop past ``end``.
-        first = bisect_right(boxes, start - page_start, key=lambda box: box[1])
-        for word_start, word_end, x0, y0, x1, y1 in boxes[first:]:
-            if word_start + page_start >= end:
+        for word_start, word_end, x0, y0, x1, y1 in islice(boxes, bisect_right(boxes, low, key=_END), None):
+            if word_start >= high:
                 break
-            if word_end + page_start <= start:
+            if word_end <= low:
                 continue
-            same_line = current is not None and min(current[4], y1) - max(current[2], y0) > 0.5 * (y1 - y0) \
-                and x0 >= current[1] - 1
-            if same_line:
-                current[1], current[2] = min(current[1], x0), min(current[2], y0)
-                current[3], current[4] = max(current[3], x1), max(current[4], y1)
-            else:
-                current = [number, x0, y0, x1, y1]
-                rects.append(current)
-    return [(int(r[0]), round(r[1], 1), round(r[2], 1), round(r[3], 1), round(r[4], 1)) for r in rects]
+            if have and x0 >= left - 1 and \
+                    (y1 if y1 < bottom else bottom) - (y0 if y0 > top else top) > 0.5 * (y1 - y0):  # same line
+                if x0 < left:
+                    left = x0
+                if y0 < top:
+                    top = y0
+                if x1 > right:
+                    right = x1
+                if y1 > bottom:
+                    bottom = y1
+                continue
+            if have:
+                rects.append((number, round(left, 1), round(top, 1), round(right, 1), round(bottom, 1)))
+            have, left, top, right, bottom = True, x0, y0, x1, y1
+        if have:
+            rects.append((number, round(left, 1), round(top, 1), round(right, 1), round(bottom, 1)))
+    return rects
+
+
+_END = itemgetter(1)

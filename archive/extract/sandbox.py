@@ -30,6 +30,15 @@ DEFAULT_MEMORY_LIMIT = 1024**3  # bytes of address space per worker (extracting 
 CHUNK_PAGES = 48  # a PDF longer than two chunks is split across workers
 
 
+def page_chunks(count: int, workers: int) -> list[tuple[int, int]]:
+    """``count`` pages cut into chunks (first, last) of at most ``CHUNK_PAGES``, as many as a multiple of
+    ``workers`` and of equal size, so that every worker gets the same share: 150 pages in chunks of 48
+    were 48+48 for one worker and 48+6 for the other, which waited for it."""
+    chunks = workers * -(-count // (workers * CHUNK_PAGES))
+    size = -(-count // chunks)
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
 @dataclass(frozen=True)
 class Task:
     path: Path
@@ -258,8 +267,7 @@ class ExtractionPool:
         chunks: dict[Task, list[Task]] = {}
         for task, count in counts.items():
             if count > 2 * CHUNK_PAGES and self.size > 1:
-                parts = [replace(task, pages=(start, min(start + CHUNK_PAGES, count)))
-                         for start in range(0, count, CHUNK_PAGES)]
+                parts = [replace(task, pages=pages) for pages in page_chunks(count, self.size)]
                 chunks[task] = parts
                 jobs.extend(parts)
             else:
