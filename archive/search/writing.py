@@ -17,7 +17,9 @@
 * The pool: postings are grouped by term as they arrive
   (:class:`archive.search.pool.GroupedPostingPool`), so nothing is sorted but
   the terms, and a rebuild's worker no longer spills runs to disk and merges
-  them back one posting at a time (half of a worker's commit).
+  them back one posting at a time (half of a worker's commit).  With the term
+  infos and term index entries written without whoosh's objects, a rebuild of
+  the benchmark's archive takes 88-90 s.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ import zlib
 from hashlib import md5
 from array import array
 from pickle import dumps
-from itertools import chain, groupby
-from operator import itemgetter, sub
-from typing import Any, Iterable, Iterator
+from itertools import chain
+from operator import sub
+from typing import Any, Iterable
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo, _lenfield
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -72,52 +74,16 @@ class _Lengths:
         return getattr(self._reader, name)
 
 
-class _Block:
-    """What ``W3TermInfo.add_block`` reads of a block of postings (whoosh passes its postings writer)."""
-
-    __slots__ = ("_weights", "count", "minlength", "maxlength", "maxweight", "first", "last")
-
-    def __len__(self) -> int:
-        return self.count
-
-    def min_length(self) -> int | None:
-        return self.minlength
-
-    def max_length(self) -> int:
-        return self.maxlength
-
-    def max_weight(self) -> float:
-        return self.maxweight
-
-    def min_id(self) -> int:
-        return self.first
-
-    def max_id(self) -> int:
-        return self.last
-
-
 class FootnoteFieldWriter(W3FieldWriter):
-    """``W3FieldWriter`` whose ``add_postings`` writes the same blocks, term infos and term index in one loop."""
+    """``W3FieldWriter`` with :meth:`add_groups`, which writes what its ``add_postings`` writes (blocks, term
+    infos, the term index) in one loop, from postings grouped by term (``FootnoteSegmentWriter`` calls it;
+    anything calling ``add_postings`` gets whoosh's own)."""
 
     # Pickled blocks smaller than this are stored as they are.  whoosh compresses every block (it means to
     # skip pickles under 20 bytes, but a bug makes it never skip); zlib makes a pickle under 64 bytes bigger,
     # and one of 64-127 bytes (most terms': a word on one page) 3 % smaller, for ~15 µs a call, and reading
     # it back costs a decompression.  Each block says whether it is compressed; whoosh's reader reads both.
     COMPRESS_FROM = 128
-
-    def add_postings(self, schema: Any, lengths: Any, items: Iterable[tuple]) -> None:
-        """whoosh's entry point: sorted postings one by one (``FootnoteSegmentWriter`` calls :meth:`add_groups`)."""
-        def grouped() -> Iterator[Group]:
-            for (fieldname, btext), postings in groupby(items, key=itemgetter(0, 1)):
-                ids, weights, values = array("I"), array("d"), []
-                for _, _, docnum, weight, value in postings:
-                    if docnum == -1:  # whoosh's marker for spelling words: not postings
-                        continue
-                    ids.append(docnum)
-                    weights.append(weight)
-                    values.append(value)
-                yield fieldname, btext, ids, weights, values
-        self.add_groups(schema, lengths, grouped())
 
     def add_groups(self, schema: Any, lengths: Any, groups: Iterable[Group]) -> None:
         """Write each term's postings (terms in order) as whoosh's ``W3FieldWriter.add_postings`` would:
