@@ -327,16 +327,22 @@ def search_steps(archive: Archive, text: str) -> dict[str, float]:
             if set_computable(expanded):
                 docs = live_matches(searcher, expanded)
                 total, _facets = counts_of(searcher, docs)
-            else:
-                docs, total = None, search_matches.facet_counts(searcher, expanded)[0]
-            times["total + facets"] = clock() - t
-            t = clock()
-            if docs is not None and rankable(expanded):
-                best = [(searcher.stored_fields(docnum), score)
-                        for score, docnum in top_matches(searcher, expanded, docs, 20)]
-            else:
-                best = [(hit.fields(), hit.score) for hit in searcher.search(expanded, limit=20)]
-            times["top 20"] = clock() - t
+                times["total + facets"] = clock() - t
+                t = clock()
+                if rankable(expanded):
+                    best = [(searcher.stored_fields(docnum), score)
+                            for score, docnum in top_matches(searcher, expanded, docs, 20)]
+                else:
+                    best = [(hit.fields(), hit.score) for hit in searcher.search(expanded, limit=20)]
+                times["top 20"] = clock() - t
+            else:  # ranges, sloppy phrases: one pass of whoosh's matchers ranks and counts (timed as "top 20")
+                collector = search_query.EveryMatchTopCollector(20)
+                searcher.search_with_collector(expanded, collector)
+                best = [(hit.fields(), hit.score) for hit in collector.results()]
+                times["top 20"] = clock() - t
+                t = clock()
+                total, _facets = search_matches.facet_counts_of(searcher, collector.every)
+                times["total + facets"] = clock() - t
             t = clock()
             terms = search_query._matched_terms(shown, searcher.reader())
             times["matched terms"] = clock() - t

@@ -127,8 +127,8 @@ def _failed(task: Task, status: Extraction, detail: str) -> ExtractedDocument:
 
 
 class _Worker:
-    """A worker process; :meth:`started` gives it time to start (several start side by side), then
-    :meth:`wait_ready` waits for its first word."""
+    """A worker process, started when made; :meth:`wait_ready` waits for its first word, so that several
+    can start side by side."""
 
     def __init__(self, context: multiprocessing.context.BaseContext, memory_limit: int) -> None:
         self.connection, child = context.Pipe()

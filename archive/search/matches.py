@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import collectors, query as wq
 
 from archive.search.phrases import KnownPhrase
-from archive.search.segments import leaves, term_postings
+from archive.search.segments import leaves, per_segment, term_postings
 
 FACETS = ("type", "status", "category")
 
@@ -139,29 +139,15 @@ def term_docs(reader, fieldname: str, text: Any) -> set[int]:
     if (fieldname, word) not in reader:
         return set()
     # with the weights, which will rank the matches: read once (archive.search.segments.postings_read_once)
-    return set(term_postings(reader, fieldname, word, weights=True)[0])
-
-
-_FACET_COLUMNS: dict[tuple[str, str], list[Any]] = {}
+    return set(term_postings(reader, fieldname, word)[0])
 
 
 def facet_combinations(reader) -> list[tuple[Any, ...]]:
     """A segment's (type, status, category) per document (read once: segments are immutable)."""
-    key = (reader.segment().segment_id(), "+".join(FACETS))
-    values = _FACET_COLUMNS.get(key)
-    if values is None:
-        values = list(zip(*(facet_column(reader, name) for name in FACETS)))
-        _FACET_COLUMNS[key] = values
-    return values
+    return per_segment(reader, "facets", lambda: list(zip(*(facet_column(reader, name) for name in FACETS))))
 
 
 def facet_column(reader, name: str) -> list[Any]:
     """A segment's values of a facet field, one per document (read once: segments are immutable)."""
-    key = (reader.segment().segment_id(), name)
-    values = _FACET_COLUMNS.get(key)
-    if values is None:
-        values = list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
-        if len(_FACET_COLUMNS) > 300:  # segments merged away leave stale entries: keep the cache bounded
-            _FACET_COLUMNS.clear()
-        _FACET_COLUMNS[key] = values
-    return values
+    return per_segment(reader, f"facet:{name}", lambda: list(reader.column_reader(name)) if reader.has_column(name)
+                       else [None] * reader.doc_count_all())

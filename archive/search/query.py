@@ -35,7 +35,7 @@ from archive.search.matches import (FACETS, EveryMatchTopCollector, counts_of, f
 from archive.search.phrases import prefilter_phrases
 from archive.search.ranking import rankable, top_matches
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
-from archive.search.segments import postings_read_once
+from archive.search.segments import per_segment, postings_read_once
 
 TYPES = ("article", "claim", "source", "note")
 TEXT_FIELDS = ("title", "text", "note", "source", "author")  # analysed (stemmed) fields
@@ -340,20 +340,11 @@ def _fuzzy_words(segment_reader, node: wq.FuzzyTerm) -> list[str]:
     return [word for word, _distance, _index in found if word.startswith(prefix)]
 
 
-_VOCABULARIES: dict[tuple[str, str], list[str]] = {}
-
-
 def _vocabulary(segment_reader, fieldname: str) -> list[str]:
     """A segment's words in a field (kept: a segment's words never change)."""
-    key = (segment_reader.segment().segment_id(), fieldname)
-    words = _VOCABULARIES.get(key)
-    if words is None:
-        words = ([t.decode("utf-8") if isinstance(t, bytes) else t for t in segment_reader.lexicon(fieldname)]
-                 if fieldname in segment_reader.indexed_field_names() else [])
-        if len(_VOCABULARIES) > 200:
-            _VOCABULARIES.clear()
-        _VOCABULARIES[key] = words
-    return words
+    return per_segment(segment_reader, f"words:{fieldname}", lambda: (
+        [t.decode("utf-8") if isinstance(t, bytes) else t for t in segment_reader.lexicon(fieldname)]
+        if fieldname in segment_reader.indexed_field_names() else []))
 
 
 def _matched_terms(parsed: wq.Query, reader) -> set[str]:
@@ -373,11 +364,6 @@ def _matched_terms(parsed: wq.Query, reader) -> set[str]:
                 if (fieldname, term) in segment_reader:
                     found.add(term)
     return found
-
-
-def _counts(groups: dict) -> dict[str, int]:
-    return {str(key): len(docs) for key, docs in sorted(groups.items(), key=lambda kv: -len(kv[1]))
-            if key not in (None, "")}
 
 
 def _single_word(text: str) -> bool:

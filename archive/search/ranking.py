@@ -148,7 +148,7 @@ def _term_scores(node: wq.Term, searcher: Any, within: set[int]) -> dict[int, fl
     if (node.fieldname, word) not in reader:
         return {}
     scorer = searcher.weighting.scorer(searcher, node.fieldname, word)
-    docs, weights = term_postings(reader, node.fieldname, word, weights=True)
+    docs, weights = term_postings(reader, node.fieldname, word)
     lengths = field_lengths(reader, node.fieldname) if type(scorer) is BM25FScorer else None
     if lengths is not None:
         # whoosh's bm25() over whole lists, the same arithmetic in the same order (so the same doubles)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 Block = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
-Postings = tuple[list[int], list[float] | None]  # documents, and their weights when asked for
+Postings = tuple[list[int], list[float]]  # documents, and the word's weight in each
+T = TypeVar("T")
 
 _READ: ContextVar[dict[tuple[int, str, bytes], Postings] | None] = ContextVar("footnote_postings_read", default=None)
 
@@ -74,42 +75,50 @@ def postings_read_once() -> Iterator[None]:
         _READ.reset(token)
 
 
-def term_postings(reader: Any, fieldname: str, word: bytes, *, weights: bool) -> Postings:
-    """A word's documents in one segment reader (deleted ones included), and its weights if asked for."""
+def term_postings(reader: Any, fieldname: str, word: bytes) -> Postings:
+    """A word's documents in one segment reader (deleted ones included) and its weight in each."""
     read = _READ.get()
     key = (id(reader), fieldname, word)
-    if read is not None:
-        known = read.get(key)
-        if known is not None and (known[1] is not None or not weights):
-            return known
+    if read is not None and key in read:
+        return read[key]
     docs: list[int] = []
-    found_weights: list[float] | None = [] if weights else None
-    for block_docs, block_weights, _ in posting_blocks(reader, fieldname, word, weights=weights):
+    weights: list[float] = []
+    for block_docs, block_weights, _ in posting_blocks(reader, fieldname, word, weights=True):
         docs.extend(block_docs)
-        if found_weights is not None:
-            found_weights.extend(block_weights)
+        weights.extend(block_weights)
     if read is not None:
-        read[key] = (docs, found_weights)
-    return docs, found_weights
+        read[key] = (docs, weights)
+    return docs, weights
 
 
-_LENGTHS: dict[tuple[str, str], list[int | None] | None] = {}
+_PER_SEGMENT: dict[tuple[str, str], Any] = {}
+
+
+def per_segment(reader: Any, name: str, make: Callable[[], T]) -> T:
+    """``make()``, made once per segment of ``reader`` and ``name``: a segment never changes once written.
+
+    The one cache of what is read whole from a segment (facet columns, field lengths, vocabularies);
+    segments merged away leave stale entries, so it is emptied when it grows large."""
+    key = (reader.segment().segment_id(), name)
+    if key in _PER_SEGMENT:
+        return _PER_SEGMENT[key]
+    value = make()
+    if len(_PER_SEGMENT) > 500:
+        _PER_SEGMENT.clear()
+    _PER_SEGMENT[key] = value
+    return value
+
+
+def length_column(perdoc: Any, fieldname: str) -> list[int | None] | None:
+    """Every document's length of ``fieldname`` from a per-document reader, as whoosh decodes one
+    (None: the field keeps no lengths)."""
+    if not perdoc.has_column(_lenfield(fieldname)):
+        return None
+    return [byte_to_length(b) if b else None for b in perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)]
 
 
 def field_lengths(reader: Any, fieldname: str) -> list[int | None] | None:
     """A segment's field length per document, as whoosh's scorers read them (None: no lengths column).
 
-    Read once per segment and field (segments never change): whoosh asks for one length at a time,
-    through four calls."""
-    key = (reader.segment().segment_id(), fieldname)
-    if key in _LENGTHS:
-        return _LENGTHS[key]
-    perdoc = reader._perdoc
-    lengths = None
-    if perdoc.has_column(_lenfield(fieldname)):
-        column = perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        lengths = [byte_to_length(b) if b else None for b in column]
-    if len(_LENGTHS) > 300:  # segments merged away leave stale entries: keep the cache bounded
-        _LENGTHS.clear()
-    _LENGTHS[key] = lengths
-    return lengths
+    Read once per segment and field: whoosh asks for one length at a time, through four calls."""
+    return per_segment(reader, f"lengths:{fieldname}", lambda: length_column(reader._perdoc, fieldname))

@@ -31,47 +31,15 @@ from array import array
 from pickle import dumps
 from itertools import chain
 from operator import sub
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.search.pool import Group, GroupedPostingPool
-
-
-class _Lengths:
-    """The per-document reader whoosh gets at commit, with ``doc_field_length`` from whole columns."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._columns: dict[str, list[int | None] | None] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        column = self.column(fieldname)
-        if column is None:
-            return default
-        return column[docnum]
-
-    def column(self, fieldname: str) -> list[int | None] | None:
-        """Every document's length of ``fieldname`` (None for a field without lengths)."""
-        column = self._columns.get(fieldname, False)
-        if column is False:
-            column = self._load(fieldname)
-        return column
-
-    def _load(self, fieldname: str) -> list[int | None] | None:
-        lengths_field = _lenfield(fieldname)
-        column = None
-        if self._reader.has_column(lengths_field):
-            values = self._reader.column_reader(lengths_field, LENGTHS_COLUMN)
-            column = [byte_to_length(b) if b else None for b in values]
-        self._columns[fieldname] = column
-        return column
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
+from archive.search.segments import length_column
 
 
 class FootnoteFieldWriter(W3FieldWriter):
@@ -85,7 +53,8 @@ class FootnoteFieldWriter(W3FieldWriter):
     # it back costs a decompression.  Each block says whether it is compressed; whoosh's reader reads both.
     COMPRESS_FROM = 128
 
-    def add_groups(self, schema: Any, lengths: Any, groups: Iterable[Group]) -> None:
+    def add_groups(self, schema: Any, lengths_of: Callable[[str], list[int | None] | None] | None,
+                   groups: Iterable[Group]) -> None:
         """Write each term's postings (terms in order) as whoosh's ``W3FieldWriter.add_postings`` would:
         its blocks to the postings file, its term info to the term index.
 
@@ -93,7 +62,8 @@ class FootnoteFieldWriter(W3FieldWriter):
         the work per term counts as much as the work per posting: the term info is computed as
         ``W3TermInfo.add_block`` and ``to_bytes`` compute it, and the term index entry written as
         ``OrderedHashWriter.add`` writes it, without their objects and method calls.  Positions in
-        both files are counted here rather than asked of the files.
+        both files are counted here rather than asked of the files.  ``lengths_of(field)`` gives every
+        document's length of a field (None: it keeps none; no function: the codec keeps no lengths).
         """
         codec = self._codec
         blocklimit, compression = codec._blocklimit, codec._compression
@@ -108,7 +78,6 @@ class FootnoteFieldWriter(W3FieldWriter):
         hash_of = _md5_hash if tindex.hashtype == 0 else tindex.hashfn
         key = tindex.lastkey
         fieldmap = self._fieldmap
-        lengths_of = lengths.column if isinstance(lengths, _Lengths) else None
         field_name: str | None = None
         field_id = 0
         fixed_size: int | None = None
@@ -122,12 +91,7 @@ class FootnoteFieldWriter(W3FieldWriter):
                 field_name, previous = fieldname, None
                 field_id = fieldmap.setdefault(fieldname, len(fieldmap))
                 fixed_size = schema[fieldname].format.fixed_value_size()
-                if lengths_of is not None:
-                    column = lengths_of(fieldname)
-                elif lengths is not None:
-                    column = [lengths.doc_field_length(d, fieldname) for d in range(lengths.doc_count_all())]
-                else:
-                    column = None
+                column = lengths_of(fieldname) if lengths_of is not None else None
             if previous is not None and btext <= previous:
                 raise ValueError(f"postings out of order: {fieldname}:{previous!r} .. {btext!r}")
             previous = btext
@@ -228,14 +192,13 @@ class FootnoteSegmentWriter(SegmentWriter):
             self._tempstorage = self.storage.temp_storage(temp_name)
         self.pool = GroupedPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
-    def per_document_reader(self):  # used by _flush_segment for the field lengths, then closed
-        return _Lengths(super().per_document_reader())
-
     def _flush_segment(self) -> None:
-        """whoosh's, with the postings handed over grouped by term (see :mod:`archive.search.pool`)."""
+        """whoosh's, with the postings handed over grouped by term (see :mod:`archive.search.pool`) and the
+        field lengths (for BM25's per-block statistics) read a whole column at a time."""
         self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_groups(self.schema, lengths, self.pool.groups())
+        perdoc = self.per_document_reader() if self.codec.length_stats else None
+        lengths_of = (lambda fieldname: length_column(perdoc, fieldname)) if perdoc is not None else None
+        self.fieldwriter.add_groups(self.schema, lengths_of, self.pool.groups())
         self.fieldwriter.close()
-        if lengths is not None:
-            lengths.close()
+        if perdoc is not None:
+            perdoc.close()
