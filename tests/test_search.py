@@ -420,7 +420,8 @@ def test_known_matches_rank_as_whoosh_ranks_them(demo, text: str) -> None:
         docs = live_matches(searcher, parsed)
         ours = {}
         for (subsearcher, offset), found in zip(searcher.subsearchers or [(searcher, 0)], docs):
-            ours.update({offset + d: s for d, s in score_matches(parsed, subsearcher, found).items()})
+            matched, scores = score_matches(parsed, subsearcher, found)
+            ours.update({offset + d: s for d, s in zip(matched.tolist(), scores.tolist())})
         assert ours.keys() == theirs.keys()
         assert all(abs(ours[d] - theirs[d]) <= 1e-9 * max(1.0, abs(theirs[d])) for d in theirs)
         best = sorted(theirs.items(), key=lambda item: (-round(item[1], 9), item[0]))[:5]

@@ -1,9 +1,11 @@
-"""Footnote's segment writer writes the files whoosh's own writer writes, byte for byte.
+"""Footnote's segment writer writes what whoosh's own writer writes.
 
 :class:`archive.search.writing.FootnoteFieldWriter` replaces whoosh's per-posting
-and per-term method calls at commit with one loop; an index is only trustworthy if
-whoosh reads it as its own, so the test builds the same records with both writers
-and compares every file of the segment (term index, postings, columns).
+and per-term method calls at commit with one loop, and keeps positions apart in
+each posting block (:mod:`archive.search.blocks`); an index is only trustworthy if
+whoosh reads from it what it reads from its own, so the tests build the same
+records with both writers and compare every posting, block and term statistic
+read back, and every other file of the segment (columns) byte for byte.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
+from whoosh.query import Phrase, Term
 from whoosh.writing import SegmentWriter
 
 import archive.search.index  # noqa: F401  (its whoosh fix for missing length columns)
 from archive.search.pool import GroupedPostingPool
 from archive.search.schema import make_schema
-from archive.search.writing import FootnoteFieldWriter, FootnoteSegmentWriter
+from archive.search.writing import FootnoteCodec, FootnoteFieldWriter, FootnoteSegmentWriter
 
 WORDS = ["regulation", "regulators", "Zuckerberg", "Sacks", "order", "executive", "AI", "the", "of", "safety",
          "vetting", "licensing", "companies", "government", "Musk", "Meta", "policy", "nuclear", "café", "naïve"]
@@ -84,28 +87,33 @@ def _build(folder: Path, records: list[dict], writer_class, *, deletions: int = 
     return _segment_files(folder)
 
 
+def _assert_same_index(ours: Path, theirs: Path) -> None:
+    """whoosh reads the same from both indexes, and the files that hold no postings are the same bytes."""
+    read_ours, read_theirs = _postings(ours), _postings(theirs)
+    assert read_ours == read_theirs and len(read_ours) > 300
+    assert max(len(postings) for postings, *_ in read_ours.values()) > 128  # terms of several blocks too
+    files_ours, files_theirs = _segment_files(ours), _segment_files(theirs)
+    assert files_ours.keys() == files_theirs.keys()
+    for name in files_theirs.keys() - {"pst", "trm"}:  # (the term index holds each term's place in postings)
+        assert files_ours[name] == files_theirs[name], f"{name} differs"
+
+
 @pytest.mark.parametrize("limitmb", [1, 64], ids=["spilled", "in-memory"])
-def test_the_segment_files_are_whooshs_own(tmp_path: Path, monkeypatch, limitmb: int) -> None:
-    monkeypatch.setattr(FootnoteFieldWriter, "COMPRESS_FROM", 0)  # compress every block, as whoosh does
+def test_whoosh_reads_from_the_segment_what_it_reads_from_its_own(tmp_path: Path, limitmb: int) -> None:
     records = _records(1500)
-    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter, limitmb=limitmb)
-    theirs = _build(tmp_path / "theirs", records, SegmentWriter, limitmb=limitmb)
-    assert ours.keys() == theirs.keys() and ours
-    for name in theirs:
-        assert ours[name] == theirs[name], f"{name} differs"
+    _build(tmp_path / "ours", records, FootnoteSegmentWriter, limitmb=limitmb)
+    _build(tmp_path / "theirs", records, SegmentWriter, limitmb=limitmb)
+    _assert_same_index(tmp_path / "ours", tmp_path / "theirs")
 
 
 @pytest.mark.parametrize("limitmb", [1, 64], ids=["spilled", "in-memory"])
-def test_a_merge_of_segments_with_deletions_writes_the_same_files(tmp_path: Path, monkeypatch, limitmb: int) -> None:
+def test_a_merge_of_segments_with_deletions_writes_the_same_index(tmp_path: Path, monkeypatch, limitmb: int) -> None:
     """A merge adds an old segment's postings term by term: out of document order, sorted back at commit."""
-    monkeypatch.setattr(FootnoteFieldWriter, "COMPRESS_FROM", 0)
     pools = _watch_pools(monkeypatch)
     records = _records(600, seed=5)
-    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter, deletions=150, limitmb=limitmb)
-    theirs = _build(tmp_path / "theirs", records, SegmentWriter, deletions=150, limitmb=limitmb)
-    assert ours.keys() == theirs.keys() and ours
-    for name in theirs:
-        assert ours[name] == theirs[name], f"{name} differs"
+    _build(tmp_path / "ours", records, FootnoteSegmentWriter, deletions=150, limitmb=limitmb)
+    _build(tmp_path / "theirs", records, SegmentWriter, deletions=150, limitmb=limitmb)
+    _assert_same_index(tmp_path / "ours", tmp_path / "theirs")
     assert [pool.ordered for pool in pools] == [True, False]
     assert all(bool(runs) == (limitmb == 1) for runs in _saved(pools))
 
@@ -164,42 +172,74 @@ def test_the_pool_gives_the_postings_in_whooshs_order(postings: list[tuple], lim
         assert not pool.runs and not storage.list()
 
 
-def test_the_index_reads_back_with_whooshs_codec(tmp_path: Path) -> None:
+def test_the_index_reads_back_through_whooshs_searcher(tmp_path: Path) -> None:
     records = _records(400, seed=9)
-    _build(tmp_path / "ix", records, FootnoteSegmentWriter)
-    ix = FileStorage(str(tmp_path / "ix")).open_index()
-    assert all(type(segment.codec()) is W3Codec for segment in ix._segments())
-    with ix.searcher() as searcher:
+    _build(tmp_path / "ours", records, FootnoteSegmentWriter)
+    _build(tmp_path / "theirs", records, SegmentWriter)
+    ours, theirs = (FileStorage(str(tmp_path / name)).open_index() for name in ("ours", "theirs"))
+    assert all(type(segment.codec()) is FootnoteCodec for segment in ours._segments())
+    word = "regul"  # stems of regulation and regulators
+    expected = {r["key"] for r in records if "regulation" in r["text"] or "regulators" in r["text"]}
+    with ours.searcher() as searcher, theirs.searcher() as reference:
         assert searcher.doc_count() == 400
-        word = "regul"  # stems of regulation and regulators
-        expected = sum(1 for r in records if "regulation" in r["text"] or "regulators" in r["text"])
         assert len(list(searcher.documents())) == 400
-        assert searcher.doc_frequency("text", word) == expected
+        assert searcher.doc_frequency("text", word) == len(expected)
+        for query in (Term("text", word), Phrase("text", [word, word]), Phrase("text", ["govern", word])):
+            found = [(hit["key"], hit.score) for hit in searcher.search(query, limit=None)]
+            assert found == [(hit["key"], hit.score) for hit in reference.search(query, limit=None)]
+            assert found or isinstance(query, Phrase)
+        assert {key for key, _ in found} <= expected
+
+
+def test_a_search_reads_documents_and_weights_without_positions(tmp_path: Path, monkeypatch) -> None:
+    """:func:`archive.search.segments.term_postings` decodes no block's positions."""
+    from archive.search import blocks
+    from archive.search.segments import term_postings
+
+    records = _records(1500, seed=4)
+    _build(tmp_path / "ix", records, FootnoteSegmentWriter)
+    expected = _postings(tmp_path / "ix")
+    decoded = []
+    monkeypatch.setattr(blocks, "_part", lambda data, compressed, part=blocks._part: decoded.append(1) or part(
+        data, compressed))
+    read_values = []
+    original = blocks.FootnoteLeafMatcher._read_data
+    monkeypatch.setattr(blocks.FootnoteLeafMatcher, "_read_data", lambda self: read_values.append(1) or original(self))
+    ix = FileStorage(str(tmp_path / "ix")).open_index()
+    with ix.reader() as reader:
+        for (fieldname, text), (postings, *_stats) in expected.items():
+            docs, weights = term_postings(reader, fieldname, text)
+            assert list(zip(docs.tolist(), weights.tolist())) == [(docnum, weight) for docnum, weight, _ in postings]
+    assert decoded and not read_values
 
 
 def _postings(folder: Path) -> dict:
-    """Every term of every field with its postings (document, weight, value) and statistics, as whoosh reads them."""
+    """Every term of every field with its postings (document, weight, value), the statistics of each of its
+    blocks, and its own, as whoosh reads them."""
     ix = FileStorage(str(folder)).open_index()
     found = {}
     with ix.reader() as reader:
         for fieldname, text in reader.all_terms():
             info = reader.term_info(fieldname, text)
             matcher = reader.postings(fieldname, text)
-            postings = []
+            postings, blocks = [], []
             while matcher.is_active():
+                if isinstance(matcher, W3LeafMatcher) and matcher._i == 0:
+                    blocks.append((matcher._blocklength, matcher.block_max_id(), matcher.block_max_weight(),
+                                   matcher.block_min_length(), matcher.block_max_length()))
                 postings.append((matcher.id(), matcher.weight(), matcher.value()))
                 matcher.next()
-            found[fieldname, text] = (postings, info.doc_frequency(), info.weight(), info.max_weight(),
+            found[fieldname, text] = (postings, blocks, info.doc_frequency(), info.weight(), info.max_weight(),
                                       info.min_length(), info.max_length(), info.min_id(), info.max_id())
     return found
 
 
-def test_small_blocks_left_uncompressed_read_back_the_same(tmp_path: Path) -> None:
+def test_small_blocks_left_uncompressed_read_back_the_same(tmp_path: Path, monkeypatch) -> None:
     assert FootnoteFieldWriter.COMPRESS_FROM > 0
     records = _records(1500, seed=11)
-    ours = _build(tmp_path / "ours", records, FootnoteSegmentWriter)
-    theirs = _build(tmp_path / "theirs", records, SegmentWriter)
-    assert len(ours["pst"]) < len(theirs["pst"]) * 1.02  # zlib made blocks under 64 bytes bigger, saved 3 % on 64-127
-    read_ours, read_theirs = _postings(tmp_path / "ours"), _postings(tmp_path / "theirs")
-    assert read_ours == read_theirs and len(read_ours) > 1000
-    assert max(len(postings) for postings, *_ in read_ours.values()) > 128  # terms of several blocks too
+    _build(tmp_path / "small-left", records, FootnoteSegmentWriter)
+    monkeypatch.setattr(FootnoteFieldWriter, "COMPRESS_FROM", 0)  # every part compressed
+    _build(tmp_path / "all-compressed", records, FootnoteSegmentWriter)
+    assert _postings(tmp_path / "small-left") == _postings(tmp_path / "all-compressed")
+    sizes = [len(_segment_files(tmp_path / name)["pst"]) for name in ("small-left", "all-compressed")]
+    assert sizes[0] < sizes[1] * 1.02  # zlib made parts under 64 bytes bigger, saved 3 % on 64-127

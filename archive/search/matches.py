@@ -12,9 +12,9 @@ query kinds this does not know (ranges, …) are left to whoosh.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
+import numpy as np
 from whoosh import collectors, query as wq
 
 from archive.search.phrases import KnownPhrase
@@ -42,15 +42,20 @@ def live_matches(searcher, parsed: wq.Query) -> list[set[int]]:
 
 def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str, dict[str, int]]]:
     """The total and the facet counts of matches found segment by segment (:func:`live_matches`)."""
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     for (subsearcher, _offset), docs in zip(leaves(searcher), docs_by_segment):
-        # one pass over the matches, counting combinations of facet values (a few dozen), then each facet
-        combinations = Counter(map(facet_combinations(subsearcher.reader()).__getitem__, docs))
-        for values, n in combinations.items():
-            for name, value in zip(FACETS, values):
-                counts[name][value] += n
+        if not docs:
+            continue
+        # a document's (type, status, category) is one of a few dozen combinations: count those, then each facet
+        combinations, codes = facet_combinations(subsearcher.reader())
+        tally = np.bincount(codes[np.fromiter(docs, dtype=np.int64, count=len(docs))], minlength=len(combinations))
+        for values, n in zip(combinations, tally.tolist()):
+            if n:
+                for name, value in zip(FACETS, values):
+                    counts[name][value] = counts[name].get(value, 0) + n
     return sum(map(len, docs_by_segment)), {
-        name: {str(key): n for key, n in counter.most_common() if key not in (None, "")}
+        name: {str(key): n for key, n in sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
+               if key not in (None, "")}
         for name, counter in counts.items()}
 
 
@@ -139,12 +144,18 @@ def term_docs(reader, fieldname: str, text: Any) -> set[int]:
     if (fieldname, word) not in reader:
         return set()
     # with the weights, which will rank the matches: read once (archive.search.segments.postings_read_once)
-    return set(term_postings(reader, fieldname, word)[0])
+    return set(term_postings(reader, fieldname, word)[0].tolist())
 
 
-def facet_combinations(reader) -> list[tuple[Any, ...]]:
-    """A segment's (type, status, category) per document (read once: segments are immutable)."""
-    return per_segment(reader, "facets", lambda: list(zip(*(facet_column(reader, name) for name in FACETS))))
+def facet_combinations(reader) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    """A segment's distinct (type, status, category) values, and for each document the position of its own
+    among them (read once: segments are immutable)."""
+    def make() -> tuple[list[tuple[Any, ...]], np.ndarray]:
+        positions: dict[tuple[Any, ...], int] = {}
+        codes = [positions.setdefault(values, len(positions))
+                 for values in zip(*(facet_column(reader, name) for name in FACETS))]
+        return list(positions), np.array(codes, dtype=np.int64)
+    return per_segment(reader, "facets", make)
 
 
 def facet_column(reader, name: str) -> list[Any]:

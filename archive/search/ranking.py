@@ -16,15 +16,15 @@ even skipping the blocks that cannot reach the top 20, took 120 ms.
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
 from archive.search.matches import is_null, matching_docs, set_computable
 from archive.search.phrases import KnownPhrase
-from archive.search.segments import field_lengths, leaves, term_postings
+from archive.search.segments import field_length_array, leaves, term_postings
 
 
 def rankable(node: wq.Query) -> bool:
@@ -44,6 +44,9 @@ def rankable(node: wq.Query) -> bool:
     return False
 
 
+Scores = tuple[np.ndarray, np.ndarray]  # documents of one segment (int64, ascending) and their scores (float64)
+
+
 def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[set[int]], limit: int | None
                 ) -> list[tuple[float, int]]:
     """The ``limit`` best (score, index-wide document number) of the known matches (all with None), best
@@ -52,73 +55,99 @@ def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[set[int]]
     for (subsearcher, offset), docs in zip(leaves(searcher), docs_by_segment):
         if not docs:
             continue
-        scores = score_matches(parsed, subsearcher, docs)
+        found, scores = score_matches(parsed, subsearcher, docs)
         if limit is not None and len(scores) > limit:
-            # the limit-th best score, found in C; only the matches that reach it are ordered
-            floor = heapq.nlargest(limit, scores.values())[-1]
-            best.extend((-score, offset + docnum) for docnum, score in scores.items() if score >= floor)
-        else:
-            best.extend((-score, offset + docnum) for docnum, score in scores.items())
+            # the limit-th best score, found by a partial sort; only the matches that reach it are ordered
+            floor = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            keep = scores >= floor
+            found, scores = found[keep], scores[keep]
+        best.extend(zip((-scores).tolist(), (found + offset).tolist()))
         best.sort()
         if limit is not None:
             del best[limit:]
     return [(-negated, docnum) for negated, docnum in best]
 
 
-def score_matches(node: wq.Query, searcher: Any, within: set[int]) -> dict[int, float]:
-    """The score of each document of ``within`` (one segment's) that ``node`` matches."""
+def score_matches(node: wq.Query, searcher: Any, within: set[int] | np.ndarray) -> Scores:
+    """The documents of ``within`` (one segment's, as a set or a mask over the segment) that ``node``
+    matches, and the score of each."""
+    if not isinstance(within, np.ndarray):
+        within = _mask(within, searcher.reader().doc_count_all())
+    return _scores(node, searcher, within)
+
+
+def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
     if isinstance(node, wq.Term):
         return _term_scores(node, searcher, within)
     if isinstance(node, KnownPhrase):
         return _phrase_scores(node, searcher, within)
     if is_null(node):
-        return {}
+        return _NOTHING
     if type(node) is wq.ConstantScoreQuery:  # every match scores the same (whoosh: when ranking top hits)
-        return dict.fromkeys(matching_docs(node.child, searcher) & within, node.score)
+        found = _within(matching_docs(node.child, searcher), within)
+        return found, np.full(len(found), node.score, dtype=np.float64)
     if type(node) is wq.Or:
         if len(node.subqueries) == 1:
-            return score_matches(node.subqueries[0], searcher, within)
-        maps = [score_matches(child, searcher, within) for child in node.subqueries]
-        # A common word matches mostly in one field (text): copy that field's scores, add the others'.
-        largest = max(range(len(maps)), key=lambda n: len(maps[n]))
-        total = dict(maps[largest])
-        for n, scores in enumerate(maps):
-            if n != largest:
-                for docnum, score in scores.items():
-                    total[docnum] = total.get(docnum, 0.0) + score
-        return _boosted(total, node.boost)
+            return _scores(node.subqueries[0], searcher, within)
+        parts = [_scores(child, searcher, within) for child in node.subqueries]
+        docs = np.concatenate([found for found, _ in parts])
+        if not len(docs):
+            return _NOTHING
+        # each document's scores summed in the order of the subqueries
+        found, where = np.unique(docs, return_inverse=True)
+        total = np.bincount(where, weights=np.concatenate([scores for _, scores in parts]), minlength=len(found))
+        return _boosted((found, total), node.boost)
     if type(node) is wq.And:
         if len(node.subqueries) == 1:
-            return score_matches(node.subqueries[0], searcher, within)
+            return _scores(node.subqueries[0], searcher, within)
         wanted = [child for child in node.subqueries if not isinstance(child, wq.Not)]
         unwanted = [child for child in node.subqueries if isinstance(child, wq.Not)]
-        keep = set(within)
+        keep = within.copy()
         for child in unwanted:
-            keep -= matching_docs(child.query, searcher)
-        maps = []
+            keep[_array(matching_docs(child.query, searcher))] = False
+        parts = []
         for child in sorted(wanted, key=lambda c: c.estimate_size(searcher.reader())):
-            scores = score_matches(child, searcher, keep)
-            keep &= scores.keys()
-            maps.append(scores)
+            found, scores = _scores(child, searcher, keep)
+            keep = np.zeros_like(within)
+            keep[found] = True
+            parts.append((found, scores))
+        found = np.flatnonzero(keep)
+        total = np.zeros(len(found), dtype=np.float64)
+        for docs, scores in parts:  # in the order whoosh adds them
+            total += scores[np.searchsorted(docs, found)]
         bonus = sum(child.boost for child in unwanted)  # whoosh's NOT matcher scores its boost
-        first = maps[0]
-        total = {docnum: first[docnum] for docnum in keep}
-        for scores in maps[1:]:
-            for docnum in keep:
-                total[docnum] += scores[docnum]
         if bonus:
-            for docnum in keep:
-                total[docnum] += bonus
-        return _boosted(total, node.boost)
+            total += bonus
+        return _boosted((found, total), node.boost)
     if type(node) is wq.AndNot:
-        return score_matches(node.a, searcher, within - matching_docs(node.b, searcher))
+        keep = within.copy()
+        keep[_array(matching_docs(node.b, searcher))] = False
+        return _scores(node.a, searcher, keep)
     raise ValueError(f"not rankable here: {node!r}")
 
 
-def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+_NOTHING: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def _array(docs: set[int]) -> np.ndarray:
+    return np.fromiter(docs, dtype=np.int64, count=len(docs))
+
+
+def _mask(docs: set[int], size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[_array(docs)] = True
+    return mask
+
+
+def _within(docs: set[int], within: np.ndarray) -> np.ndarray:
+    found = np.sort(_array(docs))
+    return found[within[found]]
+
+
+def _boosted(scored: Scores, boost: float) -> Scores:
     if boost != 1.0:
-        return {docnum: score * boost for docnum, score in scores.items()}
-    return scores
+        return scored[0], scored[1] * boost
+    return scored
 
 
 class _Posting:
@@ -136,50 +165,51 @@ class _Posting:
         return self.weight_
 
 
-def _term_scores(node: wq.Term, searcher: Any, within: set[int]) -> dict[int, float]:
+def _term_scores(node: wq.Term, searcher: Any, within: np.ndarray) -> Scores:
     reader = searcher.reader()
     if node.fieldname not in reader.schema:
-        return {}
+        return _NOTHING
     field = reader.schema[node.fieldname]
     try:
         word = field.to_bytes(node.text)
     except ValueError:
-        return {}
+        return _NOTHING
     if (node.fieldname, word) not in reader:
-        return {}
+        return _NOTHING
     scorer = searcher.weighting.scorer(searcher, node.fieldname, word)
     docs, weights = term_postings(reader, node.fieldname, word)
-    lengths = field_lengths(reader, node.fieldname) if type(scorer) is BM25FScorer else None
+    keep = within[docs]
+    docs, tf = docs[keep], weights[keep]
+    lengths = field_length_array(reader, node.fieldname) if type(scorer) is BM25FScorer else None
     if lengths is not None:
-        # whoosh's bm25() over whole lists, the same arithmetic in the same order (so the same doubles)
+        # whoosh's bm25() over whole arrays, the same operations in the same order (so the same doubles)
         idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        found = {docnum: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docnum] / avgfl)))
-                 for docnum, tf in zip(docs, weights) if docnum in within}
-        return _boosted(found, node.boost)
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docs] / avgfl)))
+        return _boosted((docs, scores), node.boost)
     if type(scorer) is WeightScorer:  # a field without lengths (type:, status:): the weight is the score
-        return _boosted({docnum: tf for docnum, tf in zip(docs, weights) if docnum in within}, node.boost)
+        return _boosted((docs, tf), node.boost)
     posting, score = _Posting(), scorer.score
-    found = {}
-    for docnum, weight in zip(docs, weights):
-        if docnum in within:
-            posting.docnum, posting.weight_ = docnum, weight
-            found[docnum] = score(posting)
-    return _boosted(found, node.boost)
+    scores = np.empty(len(docs), dtype=np.float64)
+    for n, (docnum, weight) in enumerate(zip(docs.tolist(), tf.tolist())):
+        posting.docnum, posting.weight_ = docnum, weight
+        scores[n] = score(posting)
+    return _boosted((docs, scores), node.boost)
 
 
-def _phrase_scores(node: KnownPhrase, searcher: Any, within: set[int]) -> dict[int, float]:
+def _phrase_scores(node: KnownPhrase, searcher: Any, within: np.ndarray) -> Scores:
     found = node.in_segment(searcher.reader())
     if not found:  # (nor may a word of it be in this segment: whoosh would fail to make its scorer)
-        return {}
+        return _NOTHING
     scorers = [searcher.weighting.scorer(searcher, node.fieldname, word).score for word in node.words]
     posting = _Posting()
-    scores = {}
-    for docnum, weights in found.items():
-        if docnum in within:
+    docs, scores = [], []
+    for docnum in sorted(found):
+        if within[docnum]:
             posting.docnum = docnum
             total = 0.0
-            for score, weight in zip(scorers, weights):
+            for score, weight in zip(scorers, found[docnum]):
                 posting.weight_ = weight
                 total += score(posting)
-            scores[docnum] = total
-    return _boosted(scores, node.boost)
+            docs.append(docnum)
+            scores.append(total)
+    return _boosted((np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)), node.boost)

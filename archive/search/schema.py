@@ -10,7 +10,7 @@ from whoosh.system import pack_uint
 
 from archive.search.analysis import FootnoteAnalyzer, terms
 
-INDEX_FORMAT = 4  # bump whenever fields or analysis change: old indexes are rebuilt
+INDEX_FORMAT = 5  # bump whenever fields, analysis or the files' layout change: old indexes are rebuilt
 
 
 class FootnoteText(fields.TEXT):

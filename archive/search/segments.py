@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import repeat
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from archive.search.blocks import ids_and_weights
+
 Block = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
-Postings = tuple[list[int], list[float]]  # documents, and the word's weight in each
+Postings = tuple[np.ndarray, np.ndarray]  # documents (int64, ascending), and the word's weight in each (float64)
 T = TypeVar("T")
 
 _READ: ContextVar[dict[tuple[int, str, bytes], Postings] | None] = ContextVar("footnote_postings_read", default=None)
@@ -76,19 +80,53 @@ def postings_read_once() -> Iterator[None]:
 
 
 def term_postings(reader: Any, fieldname: str, word: bytes) -> Postings:
-    """A word's documents in one segment reader (deleted ones included) and its weight in each."""
+    """A word's documents in one segment reader (deleted ones included) and its weight in each, as arrays.
+
+    Reads the blocks' data directly: whoosh decodes a block's documents one by one in a Python generator
+    (17 ms of a common word's 45,000); here all blocks' gaps become documents in three array operations."""
     read = _READ.get()
     key = (id(reader), fieldname, word)
     if read is not None and key in read:
         return read[key]
-    docs: list[int] = []
-    weights: list[float] = []
-    for block_docs, block_weights, _ in posting_blocks(reader, fieldname, word, weights=True):
-        docs.extend(block_docs)
-        weights.extend(block_weights)
+    matcher = reader._terms.matcher(fieldname, word, reader.schema[fieldname].format, scorer=None)
+    if isinstance(matcher, W3LeafMatcher):
+        found = _block_postings(matcher)
+    else:  # a word in one document is stored inline
+        docs, weights = [], []
+        while matcher.is_active():
+            docs.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        found = np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float64)
     if read is not None:
-        read[key] = (docs, weights)
-    return docs, weights
+        read[key] = found
+    return found
+
+
+def _block_postings(matcher: W3LeafMatcher) -> Postings:
+    """Every posting of a block matcher, its positions left unread: each block keeps gaps between documents
+    counted from 0, and weights as None (all 1.0), one number (all the same) or one per posting."""
+    gaps: list[int] = []
+    weights: list[float] = []
+    sizes: list[int] = []
+    while matcher.is_active():
+        block_gaps, block_weights = ids_and_weights(matcher)
+        size = len(block_gaps)
+        gaps.extend(block_gaps)
+        if block_weights is None:
+            weights.extend(repeat(1.0, size))
+        elif isinstance(block_weights, float):
+            weights.extend(repeat(block_weights, size))
+        else:
+            weights.extend(block_weights)
+        sizes.append(size)
+        matcher._next_block()
+    if not sizes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    running = np.cumsum(np.array(gaps, dtype=np.int64))
+    ends = np.cumsum(sizes) - 1
+    before = np.concatenate(([0], running[ends[:-1]]))  # what earlier blocks add to each block's running sum
+    return running - np.repeat(before, sizes), np.array(weights, dtype=np.float64)
 
 
 _PER_SEGMENT: dict[tuple[str, str], Any] = {}
@@ -122,3 +160,11 @@ def field_lengths(reader: Any, fieldname: str) -> list[int | None] | None:
 
     Read once per segment and field: whoosh asks for one length at a time, through four calls."""
     return per_segment(reader, f"lengths:{fieldname}", lambda: length_column(reader._perdoc, fieldname))
+
+
+def field_length_array(reader: Any, fieldname: str) -> np.ndarray | None:
+    """:func:`field_lengths` as float64 (0 where a document lacks the field), for scoring whole arrays."""
+    def make() -> np.ndarray | None:
+        lengths = field_lengths(reader, fieldname)
+        return None if lengths is None else np.array([n or 0 for n in lengths], dtype=np.float64)
+    return per_segment(reader, f"length-array:{fieldname}", make)

@@ -1,4 +1,4 @@
-"""whoosh's segment writer, made faster where a rebuild spends its time; the files it writes are the same.
+"""whoosh's segment writer, made faster where a rebuild spends its time.
 
 * Field lengths: when whoosh writes a segment's postings it asks, for every
   posting, the length of that document's field (for BM25's per-block
@@ -9,11 +9,13 @@
 * Postings: at commit whoosh turns the sorted postings into posting blocks
   through five layers of method calls per posting and per term (with type
   assertions on every posting).  :class:`FootnoteFieldWriter` does the same
-  work in one loop and writes byte for byte what whoosh's ``W3FieldWriter``
-  writes (a test compares the files), so whoosh reads the index as its own;
-  the one difference is that it leaves small blocks uncompressed (see
-  ``COMPRESS_FROM``).  A rebuild of the benchmark's archive took 149 s
-  instead of 171 s.
+  work in one loop and writes what whoosh's ``W3FieldWriter`` writes, with
+  one difference in each block: positions are kept apart from documents and
+  weights (:mod:`archive.search.blocks`), so that a search reads them only for
+  phrases.  Tests check that whoosh reads back the same postings, block
+  statistics and term statistics as from its own writer, and that the other
+  files are whoosh's byte for byte.  A rebuild of the benchmark's archive took
+  149 s instead of 171 s.
 * The pool: postings are grouped by term as they arrive
   (:class:`archive.search.pool.GroupedPostingPool`), so nothing is sorted but
   the terms, and a rebuild's worker no longer spills runs to disk and merges
@@ -25,7 +27,6 @@
 from __future__ import annotations
 
 import struct
-import zlib
 from hashlib import md5
 from array import array
 from pickle import dumps
@@ -33,11 +34,12 @@ from itertools import chain
 from operator import sub
 from typing import Any, Callable, Iterable
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from archive.search.blocks import FootnoteLeafMatcher, encode_block
 from archive.search.pool import Group, GroupedPostingPool
 from archive.search.segments import length_column
 
@@ -47,10 +49,10 @@ class FootnoteFieldWriter(W3FieldWriter):
     infos, the term index) in one loop, from postings grouped by term (``FootnoteSegmentWriter`` calls it;
     anything calling ``add_postings`` gets whoosh's own)."""
 
-    # Pickled blocks smaller than this are stored as they are.  whoosh compresses every block (it means to
-    # skip pickles under 20 bytes, but a bug makes it never skip); zlib makes a pickle under 64 bytes bigger,
-    # and one of 64-127 bytes (most terms': a word on one page) 3 % smaller, for ~15 µs a call, and reading
-    # it back costs a decompression.  Each block says whether it is compressed; whoosh's reader reads both.
+    # Pickled parts of blocks smaller than this are stored as they are.  whoosh compresses every block (it
+    # means to skip pickles under 20 bytes, but a bug makes it never skip); zlib makes a pickle under 64 bytes
+    # bigger, and one of 64-127 bytes (most terms': a word on one page) 3 % smaller, for ~15 µs a call, and
+    # reading it back costs a decompression.  Each block says which of its parts are compressed.
     COMPRESS_FROM = 128
 
     def add_groups(self, schema: Any, lengths_of: Callable[[str], list[int | None] | None] | None,
@@ -131,10 +133,7 @@ class FootnoteFieldWriter(W3FieldWriter):
                 else:
                     values = [value for value in all_values[first:first + blocklimit] if value]
                     mini_values = tuple(values) if fixed_size is None or fixed_size < 0 else b"".join(values)
-                data = dumps((deltas, mini_weights, mini_values), 2)
-                level = compression if len(data) >= compress_from else 0
-                if level:
-                    data = zlib.compress(data, level)
+                data, level = encode_block(deltas, mini_weights, mini_values, compression, compress_from)
                 head = dumps((len(ids), ids[-1], maxweight, level, length_to_byte(minlength),
                               length_to_byte(maxlength)), 2)
                 size = len(head) + len(data)
@@ -170,15 +169,21 @@ def _md5_hash(key: bytes) -> int:
 
 
 class FootnoteCodec(W3Codec):
-    """whoosh's codec (its defaults) with :class:`FootnoteFieldWriter`; reads as ``W3Codec``."""
+    """whoosh's codec (its defaults) with :class:`FootnoteFieldWriter`, which writes posting blocks that keep
+    positions apart (:mod:`archive.search.blocks`), and the matcher that reads them."""
 
     def field_writer(self, storage: Any, segment: Any) -> FootnoteFieldWriter:
         return FootnoteFieldWriter(self, storage, segment)
 
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if terminfo.is_inlined():  # a word in one document: its posting is in the term index (whoosh's way)
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return FootnoteLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
     def new_segment(self, storage: Any, indexname: str) -> Any:
-        # The segment names whoosh's own codec (the index's table of contents pickles it): the files
-        # are whoosh's, and an index stays readable whatever becomes of this class.
-        return W3Codec().new_segment(storage, indexname)
+        # The segment names this codec (the index's table of contents pickles it): its blocks need its reader.
+        return W3Segment(self, indexname)
 
 
 class FootnoteSegmentWriter(SegmentWriter):
