@@ -15,15 +15,17 @@ ranks them with the scores whoosh gives the phrase (the sum of its words').
 
 from __future__ import annotations
 
+from functools import reduce
 from itertools import accumulate
 from pickle import loads
 from typing import Any
 
+import numpy as np
 from whoosh import matching, query as wq
 from whoosh.system import _INT_SIZE
 
 from archive.search.schema import ONCE
-from archive.search.segments import leaves, posting_blocks
+from archive.search.segments import leaves, posting_blocks, term_postings
 
 
 class KnownPhrase(wq.Query):
@@ -101,14 +103,18 @@ def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int,
     (frequency) of each word in each of them."""
     if any((fieldname, word) not in reader for word in words):
         return {}
-    by_word = {word: _postings(reader, fieldname, word) for word in set(words)}
-    candidates = set.intersection(*(set(postings) for postings in by_word.values()))
+    # the documents holding every word, from documents alone (positions are stored apart: see blocks.py)
+    candidates = reduce(np.intersect1d, (term_postings(reader, fieldname, word)[0] for word in set(words)))
     if reader.has_deletions():
-        candidates -= reader.deleted_docs_set
+        candidates = candidates[~np.isin(candidates, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
+    if not len(candidates):
+        return {}
+    near = candidates.tolist()
+    by_word = {word: _postings(reader, fieldname, word, near) for word in set(words)}
     columns = [by_word[word] for word in words]
     found = {}
     later = list(enumerate(columns[1:], 1))
-    for docnum in candidates:
+    for docnum in near:
         starts = set(_decode(columns[0][docnum][0]))
         for offset, column in later:
             starts &= set(map(offset.__rsub__, _decode(column[docnum][0])))  # each position minus offset
@@ -119,10 +125,11 @@ def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int,
     return found
 
 
-def _postings(reader: Any, fieldname: str, word: bytes) -> dict[int, tuple[bytes, float]]:
-    """A word's (encoded positions, weight) in each document of the segment."""
+def _postings(reader: Any, fieldname: str, word: bytes, near: list[int]) -> dict[int, tuple[bytes, float]]:
+    """A word's (encoded positions, weight) in the documents of ``near`` (ascending), and perhaps a few more:
+    only the blocks holding some of them are read."""
     found: dict[int, tuple[bytes, float]] = {}
-    for docs, weights, values in posting_blocks(reader, fieldname, word, weights=True, values=True):
+    for docs, weights, values in posting_blocks(reader, fieldname, word, weights=True, values=True, near=near):
         found.update(zip(docs, zip(values, weights)))
     return found
 

@@ -13,6 +13,7 @@ its matches: inside :func:`postings_read_once` the second read is the first's
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import repeat
@@ -37,9 +38,10 @@ def leaves(searcher: Any) -> list[tuple[Any, int]]:
 
 
 def posting_blocks(reader: Any, fieldname: str, word: bytes, *, weights: bool = False,
-                   values: bool = False) -> Iterator[Block]:
+                   values: bool = False, near: Sequence[int] | None = None) -> Iterator[Block]:
     """A word's postings in one segment reader, block by block: (documents, weights, values), the last two
-    empty unless asked for.  Deleted documents are included (callers remove them once, for all words)."""
+    empty unless asked for.  Deleted documents are included (callers remove them once, for all words).
+    ``near``: ascending document numbers; blocks holding none of them are skipped unread."""
     matcher = reader._terms.matcher(fieldname, word, reader.schema[fieldname].format, scorer=None)
     if not isinstance(matcher, W3LeafMatcher):  # a word in one document is stored inline
         docs: list[int] = []
@@ -54,7 +56,16 @@ def posting_blocks(reader: Any, fieldname: str, word: bytes, *, weights: bool = 
             matcher.next()
         yield docs, found_weights, found_values
         return
+    last = -1  # the last document of the block before
     while matcher.is_active():
+        if near is not None:
+            following = bisect_right(near, last)
+            last = matcher._maxid
+            if following == len(near):
+                return
+            if near[following] > last:
+                matcher._next_block()
+                continue
         if matcher._ids is None:
             matcher._read_ids()
         if weights and matcher._weights is None:
