@@ -73,7 +73,9 @@ class EveryMatchTopCollector(collectors.TopCollector):
     matchers anyway (a phrase checks positions document by document), so they run once, not twice."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False)  # no skipping: every match is seen
+        # no skipping, and no replacing the matcher by one that drops what cannot reach the top N (whoosh
+        # does so every 10 matches otherwise): every match is seen
+        super().__init__(limit=limit, usequality=False, replace=0)
         self.every: set[int] = set()
 
     def collect(self, sub_docnum: int) -> Any:

@@ -25,13 +25,14 @@ from typing import Any
 
 from sqlmodel import Session, select
 from whoosh import qparser, query as wq
+from whoosh.fields import NUMERIC
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from archive.models import Article, Claim, Document, Passage
 from archive.search.analysis import FootnoteAnalyzer, index_term, iter_term_spans, term_spans
 from archive.search.index import SearchIndex
-from archive.search.matches import (FACETS, EveryMatchTopCollector, counts_of, facet_counts_of, live_matches,
-                                    set_computable)
+from archive.search.matches import (FACETS, EveryMatchTopCollector, counts_of, facet_counts_of, is_null,
+                                    live_matches, set_computable)
 from archive.search.phrases import prefilter_phrases
 from archive.search.ranking import rankable, top_matches
 from archive.search.schema import FIELD_BOOSTS, HIGHLIGHT_FIELDS, SEARCH_FIELDS, make_schema
@@ -277,7 +278,7 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
                           for score, docnum in top_matches(searcher, parsed, docs, limit)]
             else:
                 stored = [(dict(hit.fields()), hit.score) for hit in searcher.search(parsed, limit=limit)]
-        else:  # ranges, sloppy phrases: whoosh's matchers find every match once, for the ranking and the counts
+        else:  # sloppy phrases, huge ranges: whoosh's matchers find every match once, to rank and to count
             collector = EveryMatchTopCollector(limit)
             searcher.search_with_collector(parsed, collector)
             stored = [(dict(hit.fields()), hit.score) for hit in collector.results()]
@@ -290,18 +291,24 @@ def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
 
 
 _MULTI_TERMS = (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)
-MAX_EXPANSION = 1000  # beyond this many words, whoosh's own handling of a prefix or fuzzy term is kept
+_RANGES = (wq.NumericRange, wq.TermRange)
+MAX_EXPANSION = 1000  # beyond this many words, whoosh's handling of a prefix, fuzzy term or word range is kept
 
 
 def _expand_multi_terms(parsed: wq.Query, reader) -> wq.Query:
-    """Replace each fuzzy, prefix and wildcard term with the indexed words it matches, found once.
+    """Replace fuzzy, prefix and wildcard terms and ranges with the indexed words they match, found once.
 
     whoosh would look them up again for every use of the query (ranking, the estimate it
     sorts clauses by, the facet counts, the highlighting): a fuzzy term costs a walk of the
     term dictionary each time.  The words are found per segment, as each has its own automaton.
-    The result scores as whoosh scores these terms: a constant, the term's boost.
+    A fuzzy, prefix or wildcard term then scores as whoosh scores it: a constant, its boost;
+    a range scores as :func:`_expand_range` says.  Left as words, each kind is counted and
+    ranked from its postings (:mod:`archive.search.matches`, :mod:`archive.search.ranking`)
+    instead of by whoosh's matchers, a document at a time.
     """
     def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, _RANGES):
+            return _expand_range(node, reader)
         if isinstance(node, _MULTI_TERMS):
             words: set[str] = set()
             for segment_reader, _offset in reader.leaf_readers():
@@ -323,6 +330,92 @@ def _expand_multi_terms(parsed: wq.Query, reader) -> wq.Query:
         return node
 
     return visit(parsed)
+
+
+def _expand_range(node: wq.NumericRange | wq.TermRange, reader) -> wq.Query:
+    """A range as the terms it matches, scored as whoosh scores the range (``node`` itself where that cannot be
+    said with terms)."""
+    if node.fieldname not in reader.schema:
+        return node
+    if isinstance(node, wq.NumericRange):
+        return _expand_numeric_range(node, reader)
+    return _expand_term_range(node, reader)
+
+
+def _expand_numeric_range(node: wq.NumericRange, reader) -> wq.Query:
+    """A numeric or date range as a constant score over the indexed terms it matches.
+
+    whoosh rewrites such a range into ranges of terms at the precisions the field is indexed at (a number
+    has a term per precision tier), one document matching one of them, and wraps them in a constant score:
+    the range's boost.  Those ranges are read here, their terms kept as bytes (a term of a coarser tier
+    means another number if decoded and encoded again); a document holding two of them counts once.
+    However many terms (a year of dates: 2,400 in the benchmark archive), whoosh's matcher reads the same
+    ones, a document at a time, so there is no size above which it is worth keeping.
+    """
+    if not isinstance(reader.schema[node.fieldname], NUMERIC):
+        return node
+    compiled = node._compile_query(reader)  # whoosh's own tiers: the terms its matcher would read
+    if is_null(compiled):
+        return wq.NullQuery
+    if type(compiled) is not wq.ConstantScoreQuery:  # constantscore=False: scored term by term
+        return node
+    words: set[bytes] = set()
+    for segment_reader, _offset in reader.leaf_readers():
+        for part in compiled.child.leaves():
+            words |= _present_terms(part, segment_reader)
+    if not words:
+        return wq.NullQuery
+    return wq.ConstantScoreQuery(wq.Or([wq.Term(node.fieldname, word) for word in sorted(words)]),
+                                 score=compiled.score)
+
+
+def _present_terms(part: wq.Query, segment_reader) -> set[bytes]:
+    """The terms of one piece of a compiled numeric range (a term or a range of terms) a segment holds."""
+    if isinstance(part, wq.Term):
+        return {part.text} if (part.fieldname, part.text) in segment_reader else set()
+    return {text for _field, text in part.expanded_terms(segment_reader) if text}
+
+
+def _expand_term_range(node: wq.TermRange, reader) -> wq.Query:
+    """A range of words as those words, scored as whoosh scores them in every segment (else ``node`` itself).
+
+    whoosh searches a segment's words of the range as an ``Or`` of them, which scores as its
+    :func:`_segment_scoring` says: the words' own scores (summed, times the range's boost; a lone word
+    without the boost), or 1 for every match.  The words can be scored so only where no segment scores
+    them otherwise than the others.
+    """
+    field = reader.schema[node.fieldname]
+    by_segment = [({text for _field, text in node.expanded_terms(segment_reader) if text},
+                   segment_reader.doc_count_all()) for segment_reader, _offset in reader.leaf_readers()]
+    words: set[bytes] = set().union(*(found for found, _docs in by_segment))
+    if len(words) > MAX_EXPANSION:
+        return node
+    if not words:
+        return wq.NullQuery
+    terms = [wq.Term(node.fieldname, field.from_bytes(word)) for word in sorted(words)]
+    scorings = {_segment_scoring(len(found), docs) for found, docs in by_segment if found}
+    if scorings == {"each"}:
+        return wq.ConstantScoreQuery(wq.Or(terms), score=1.0)
+    if "each" in scorings or (scorings == {"alone", "summed"} and node.boost != 1.0):
+        return node
+    return wq.Or(terms, boost=node.boost if "summed" in scorings else 1.0)
+
+
+_PRELOADED_OR_DOCS = 5000  # whoosh's Or preloads its matches in a segment of up to this many documents
+
+
+def _segment_scoring(words: int, documents: int) -> str:
+    """How whoosh scores a range's words in a segment holding ``words`` of them and ``documents`` documents.
+
+    A lone word is searched as a plain term ("alone"); two words, or more in a large segment, as an
+    ``Or`` that sums their scores ("summed"); more words in a small segment as an ``Or`` whose matches
+    are preloaded, unweighted, each scoring 1 ("each").
+    """
+    if words == 1:
+        return "alone"
+    if words == 2 or (words < wq.Or.TOO_MANY_CLAUSES and documents > _PRELOADED_OR_DOCS):
+        return "summed"
+    return "each"
 
 
 def _fuzzy_words(segment_reader, node: wq.FuzzyTerm) -> list[str]:
