@@ -36,6 +36,29 @@ def archive(archive_dir: Path):
         yield opened
 
 
+@pytest.fixture(scope="module")
+def imported_demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo digest and its sources imported into an archive, once per test module (tests take copies)."""
+    from archive.demo import demo_files
+    from archive.importing import import_paths
+    from archive.store import Archive
+
+    root = tmp_path_factory.mktemp("imported-demo") / "archive"
+    with Archive.open(root, create=True) as archive:
+        import_paths(archive, demo_files())
+    return root
+
+
+@pytest.fixture
+def demo_copy(imported_demo_root: Path, tmp_path: Path) -> Path:
+    """A private copy of :func:`imported_demo_root` (closed: open it as the test needs)."""
+    import shutil
+
+    root = tmp_path / "archive"
+    shutil.copytree(imported_demo_root, root, ignore=shutil.ignore_patterns("archive.lock"))
+    return root
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_user(tmp_path_factory: pytest.TempPathFactory):
     """Never touch the real user's archive or settings, even from module-scoped fixtures.

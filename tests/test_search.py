@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.annotations import delete_article, delete_document, set_note, set_tags, set_user_status
-from archive.demo import demo_files
 from archive.importing import import_paths
 from archive.queries import article_detail
 from archive.search.index import MARKER, check_folder
@@ -19,20 +18,10 @@ from archive.search.query import QuerySyntaxError, parse, search
 from archive.store import Archive
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("search") / "archive"
-    with Archive.open(root, create=True) as archive:
-        import_paths(archive, demo_files())
-    return root
-
-
 @pytest.fixture
-def demo(demo_root: Path, tmp_path: Path):
+def demo(demo_copy: Path):
     """A private copy of the demo archive, opened for writing."""
-    root = tmp_path / "archive"
-    shutil.copytree(demo_root, root, ignore=shutil.ignore_patterns("archive.lock"))
-    with Archive.open(root) as archive:
+    with Archive.open(demo_copy) as archive:
         yield archive
 
 

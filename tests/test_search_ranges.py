@@ -3,7 +3,6 @@ scores as whoosh's own matchers give for the range as parsed."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,8 +11,6 @@ from whoosh import fields, query as wq, sorting
 from whoosh.filedb.filestore import RamStorage
 
 from archive.annotations import set_note
-from archive.demo import demo_files
-from archive.importing import import_paths
 from archive.queries import article_detail
 from archive.search.matches import FACETS, facet_counts, live_matches, set_computable
 from archive.search.query import _expand_multi_terms, parse, search
@@ -35,20 +32,10 @@ WORD_RANGE_QUERIES = [  # scored by their words' scores, summed; by a lone word'
 MATCHING_NOTHING = ("title:[zzz TO zzzz]", "tags:[a TO z]")
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("ranges") / "archive"
-    with Archive.open(root, create=True) as archive:
-        import_paths(archive, demo_files())
-    return root
-
-
 @pytest.fixture
-def demo(demo_root: Path, tmp_path: Path):
+def demo(demo_copy: Path):
     """A private copy of the demo archive whose updates left replaced (deleted) records in an older segment."""
-    root = tmp_path / "archive"
-    shutil.copytree(demo_root, root, ignore=shutil.ignore_patterns("archive.lock"))
-    with Archive.open(root) as archive:
+    with Archive.open(demo_copy) as archive:
         with archive.session() as session:
             article = search(archive.search_index, session, "type:article").hits[0].document
         claims = article_detail(archive, article)["claims"]
@@ -108,11 +95,9 @@ def test_date_ranges_count_and_rank_as_whoosh_does(demo, text: str) -> None:
 
 
 @pytest.fixture
-def fresh(demo_root: Path, tmp_path: Path):
+def fresh(demo_copy: Path):
     """A private copy of the demo archive as imported: one segment."""
-    root = tmp_path / "archive"
-    shutil.copytree(demo_root, root, ignore=shutil.ignore_patterns("archive.lock"))
-    with Archive.open(root) as archive:
+    with Archive.open(demo_copy) as archive:
         yield archive
 
 
