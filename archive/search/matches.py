@@ -4,8 +4,8 @@ whoosh finds matches through matcher objects that step one document at a
 time in Python (~7 µs a document for a word searched in five fields: a
 quarter of a second for a common word in a large archive).  A total and
 facet counts need no scores and no order, only the set of document numbers,
-so here each word's postings are read a block at a time (128 documents per
-call) and the query's AND, OR and NOT become set operations in C.  Phrases
+so here each word's documents are read as an array (:mod:`archive.search.segments`)
+and the query's AND, OR and NOT become operations on sorted arrays (numpy).  Phrases
 arrive as their matches found beforehand (:mod:`archive.search.phrases`);
 query kinds this does not know (ranges, …) are left to whoosh.
 """
@@ -28,27 +28,36 @@ def facet_counts(searcher, parsed: wq.Query) -> tuple[int, dict[str, dict[str, i
     return counts_of(searcher, live_matches(searcher, parsed))
 
 
-def live_matches(searcher, parsed: wq.Query) -> list[set[int]]:
+Docs = np.ndarray  # a segment's document numbers, ascending, each once (int64)
+_NONE: Docs = np.zeros(0, dtype=np.int64)
+
+
+def live_matches(searcher, parsed: wq.Query) -> list[Docs]:
     """The documents ``parsed`` matches in each segment (as :func:`leaves` lists them), deleted ones left out."""
     found = []
     for subsearcher, _offset in leaves(searcher):
         reader = subsearcher.reader()
         docs = matching_docs(parsed, subsearcher)
-        if reader.has_deletions():  # replaced or removed records stay in their segment until a merge
-            docs -= reader.deleted_docs_set
+        if reader.has_deletions() and len(docs):  # replaced or removed records stay in their segment until a merge
+            docs = np.setdiff1d(docs, _array(reader.deleted_docs_set), assume_unique=True)
         found.append(docs)
     return found
 
 
-def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str, dict[str, int]]]:
+def _array(docs) -> Docs:
+    """Document numbers from any iterable, as :data:`Docs`."""
+    return np.unique(np.fromiter(docs, dtype=np.int64))
+
+
+def counts_of(searcher, docs_by_segment: list[Docs]) -> tuple[int, dict[str, dict[str, int]]]:
     """The total and the facet counts of matches found segment by segment (:func:`live_matches`)."""
     counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     for (subsearcher, _offset), docs in zip(leaves(searcher), docs_by_segment):
-        if not docs:
+        if not len(docs):
             continue
         # a document's (type, status, category) is one of a few dozen combinations: count those, then each facet
         combinations, codes = facet_combinations(subsearcher.reader())
-        tally = np.bincount(codes[np.fromiter(docs, dtype=np.int64, count=len(docs))], minlength=len(combinations))
+        tally = np.bincount(codes[docs], minlength=len(combinations))
         for values, n in zip(combinations, tally.tolist()):
             if n:
                 for name, value in zip(FACETS, values):
@@ -61,10 +70,11 @@ def counts_of(searcher, docs_by_segment: list[set[int]]) -> tuple[int, dict[str,
 
 def facet_counts_of(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
     """:func:`facet_counts` for matches already found (index-wide document numbers)."""
+    everything = _array(docnums)
     by_segment = []
     for subsearcher, offset in leaves(searcher):
         end = offset + subsearcher.reader().doc_count_all()
-        by_segment.append({docnum - offset for docnum in docnums if offset <= docnum < end})
+        by_segment.append(everything[(everything >= offset) & (everything < end)] - offset)
     return counts_of(searcher, by_segment)
 
 
@@ -105,48 +115,50 @@ def set_computable(node: wq.Query) -> bool:
     return False
 
 
-def matching_docs(node: wq.Query, searcher) -> set[int]:
+def matching_docs(node: wq.Query, searcher) -> Docs:
     """The segment's document numbers ``node`` matches (deleted ones included) — ``searcher`` is one
     segment's searcher."""
     reader = searcher.reader()
     if isinstance(node, wq.Term):
         return term_docs(reader, node.fieldname, node.text)
     if isinstance(node, KnownPhrase):
-        return set(node.in_segment(reader))
+        return _array(node.in_segment(reader))
     if isinstance(node, wq.ConstantScoreQuery):
         return matching_docs(node.child, searcher)
     if is_null(node):
-        return set()
+        return _NONE
     if type(node) is wq.Or and not getattr(node, "minmatch", 0):
-        found: set[int] = set()
-        for child in node.subqueries:
-            found |= matching_docs(child, searcher)
-        return found
+        if len(node.subqueries) == 1:
+            return matching_docs(node.subqueries[0], searcher)
+        parts = [matching_docs(child, searcher) for child in node.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else _NONE
     if type(node) is wq.And:
         wanted = [c for c in node.subqueries if not isinstance(c, wq.Not)]
         unwanted = [c.query for c in node.subqueries if isinstance(c, wq.Not)]
         if wanted:
-            sets = sorted((matching_docs(child, searcher) for child in wanted), key=len)
-            found = sets[0].intersection(*sets[1:])
+            parts = sorted((matching_docs(child, searcher) for child in wanted), key=len)
+            found = parts[0]
+            for other in parts[1:]:
+                found = np.intersect1d(found, other, assume_unique=True)
             for child in unwanted:
-                if not found:
+                if not len(found):
                     break
-                found -= matching_docs(child, searcher)
+                found = np.setdiff1d(found, matching_docs(child, searcher), assume_unique=True)
             return found
     if type(node) is wq.AndNot:
-        return matching_docs(node.a, searcher) - matching_docs(node.b, searcher)
-    return set(node.docs(searcher))  # phrases, ranges, a lone NOT …: whoosh's own way
+        return np.setdiff1d(matching_docs(node.a, searcher), matching_docs(node.b, searcher), assume_unique=True)
+    return _array(node.docs(searcher))  # phrases, ranges, a lone NOT …: whoosh's own way
 
 
-def term_docs(reader, fieldname: str, text: Any) -> set[int]:
+def term_docs(reader, fieldname: str, text: Any) -> Docs:
     """A word's documents in one segment (deleted ones included), read a block of postings at a time."""
     if fieldname not in reader.schema:
-        return set()
+        return _NONE
     word = reader.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
     if (fieldname, word) not in reader:
-        return set()
+        return _NONE
     # with the weights, which will rank the matches: read once (archive.search.segments.postings_read_once)
-    return set(term_postings(reader, fieldname, word)[0].tolist())
+    return term_postings(reader, fieldname, word)[0]
 
 
 def facet_combinations(reader) -> tuple[list[tuple[Any, ...]], np.ndarray]:

@@ -100,29 +100,37 @@ def prefilter_phrases(parsed: wq.Query, searcher: Any) -> wq.Query:
 
 def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int, tuple[float, ...]]:
     """The segment's live documents where ``words`` stand next to each other in this order, with the weight
-    (frequency) of each word in each of them."""
+    (frequency) of each word in each of them.
+
+    Candidates come from documents alone (positions are stored apart: see :mod:`archive.search.blocks`).
+    Positions are then read a word at a time, the rarest first, each time only from blocks holding a
+    document still in the running: in "than council spokesperson" the two rarer words leave one document,
+    so of "than"'s thousands of blocks one is read."""
     if any((fieldname, word) not in reader for word in words):
         return {}
-    # the documents holding every word, from documents alone (positions are stored apart: see blocks.py)
-    candidates = reduce(np.intersect1d, (term_postings(reader, fieldname, word)[0] for word in set(words)))
+    documents = {word: term_postings(reader, fieldname, word)[0] for word in set(words)}
+    candidates = reduce(np.intersect1d, documents.values())
     if reader.has_deletions():
         candidates = candidates[~np.isin(candidates, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
-    if not len(candidates):
-        return {}
-    near = candidates.tolist()
-    by_word = {word: _postings(reader, fieldname, word, near) for word in set(words)}
-    columns = [by_word[word] for word in words]
-    found = {}
-    later = list(enumerate(columns[1:], 1))
-    for docnum in near:
-        starts = set(_decode(columns[0][docnum][0]))
-        for offset, column in later:
-            starts &= set(map(offset.__rsub__, _decode(column[docnum][0])))  # each position minus offset
-            if not starts:
-                break
-        else:
-            found[docnum] = tuple(column[docnum][1] for column in columns)
-    return found
+    remaining = candidates.tolist()
+    postings: dict[bytes, dict[int, tuple[bytes, float]]] = {}
+    starts: dict[int, set[int]] | None = None  # where the phrase may start in each document still in the running
+    for offset in sorted(range(len(words)), key=lambda n: len(documents[words[n]])):
+        if not remaining:
+            return {}
+        word = words[offset]
+        if word not in postings:  # (a word twice in a phrase is read once, for more documents than later needed)
+            postings[word] = _postings(reader, fieldname, word, remaining)
+        found = postings[word]
+        narrowed = {}
+        for docnum in remaining:
+            possible = set(map(offset.__rsub__, _decode(found[docnum][0])))  # each position minus offset
+            if starts is not None:
+                possible &= starts[docnum]
+            if possible:
+                narrowed[docnum] = possible
+        starts, remaining = narrowed, list(narrowed)
+    return {docnum: tuple(postings[word][docnum][1] for word in words) for docnum in remaining}
 
 
 def _postings(reader: Any, fieldname: str, word: bytes, near: list[int]) -> dict[int, tuple[bytes, float]]:

@@ -47,13 +47,13 @@ def rankable(node: wq.Query) -> bool:
 Scores = tuple[np.ndarray, np.ndarray]  # documents of one segment (int64, ascending) and their scores (float64)
 
 
-def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[set[int]], limit: int | None
+def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[np.ndarray], limit: int | None
                 ) -> list[tuple[float, int]]:
     """The ``limit`` best (score, index-wide document number) of the known matches (all with None), best
     first; equal scores in document order, as whoosh orders them."""
     best: list[tuple[float, int]] = []
     for (subsearcher, offset), docs in zip(leaves(searcher), docs_by_segment):
-        if not docs:
+        if not len(docs):
             continue
         found, scores = score_matches(parsed, subsearcher, docs)
         if limit is not None and len(scores) > limit:
@@ -68,10 +68,10 @@ def top_matches(searcher: Any, parsed: wq.Query, docs_by_segment: list[set[int]]
     return [(-negated, docnum) for negated, docnum in best]
 
 
-def score_matches(node: wq.Query, searcher: Any, within: set[int] | np.ndarray) -> Scores:
-    """The documents of ``within`` (one segment's, as a set or a mask over the segment) that ``node``
-    matches, and the score of each."""
-    if not isinstance(within, np.ndarray):
+def score_matches(node: wq.Query, searcher: Any, within: Any) -> Scores:
+    """The documents of ``within`` (one segment's: document numbers, or a mask over the segment) that
+    ``node`` matches, and the score of each."""
+    if not (isinstance(within, np.ndarray) and within.dtype == bool):
         within = _mask(within, searcher.reader().doc_count_all())
     return _scores(node, searcher, within)
 
@@ -84,7 +84,8 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
     if is_null(node):
         return _NOTHING
     if type(node) is wq.ConstantScoreQuery:  # every match scores the same (whoosh: when ranking top hits)
-        found = _within(matching_docs(node.child, searcher), within)
+        found = matching_docs(node.child, searcher)
+        found = found[within[found]]
         return found, np.full(len(found), node.score, dtype=np.float64)
     if type(node) is wq.Or:
         if len(node.subqueries) == 1:
@@ -104,7 +105,7 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
         unwanted = [child for child in node.subqueries if isinstance(child, wq.Not)]
         keep = within.copy()
         for child in unwanted:
-            keep[_array(matching_docs(child.query, searcher))] = False
+            keep[matching_docs(child.query, searcher)] = False
         parts = []
         for child in sorted(wanted, key=lambda c: c.estimate_size(searcher.reader())):
             found, scores = _scores(child, searcher, keep)
@@ -121,7 +122,7 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
         return _boosted((found, total), node.boost)
     if type(node) is wq.AndNot:
         keep = within.copy()
-        keep[_array(matching_docs(node.b, searcher))] = False
+        keep[matching_docs(node.b, searcher)] = False
         return _scores(node.a, searcher, keep)
     raise ValueError(f"not rankable here: {node!r}")
 
@@ -129,19 +130,10 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
 _NOTHING: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
-def _array(docs: set[int]) -> np.ndarray:
-    return np.fromiter(docs, dtype=np.int64, count=len(docs))
-
-
-def _mask(docs: set[int], size: int) -> np.ndarray:
+def _mask(docs: Any, size: int) -> np.ndarray:
     mask = np.zeros(size, dtype=bool)
-    mask[_array(docs)] = True
+    mask[docs if isinstance(docs, np.ndarray) else np.fromiter(docs, dtype=np.int64)] = True
     return mask
-
-
-def _within(docs: set[int], within: np.ndarray) -> np.ndarray:
-    found = np.sort(_array(docs))
-    return found[within[found]]
 
 
 def _boosted(scored: Scores, boost: float) -> Scores:
