@@ -493,3 +493,29 @@ def test_highlight_reads_only_the_excerpt_and_shows_what_it_showed(words, separa
 
     text = separators.join(words)
     assert highlight(text, set(terms), width) == _highlight_reference(text, set(terms), width)
+
+
+def test_no_garbage_collection_during_a_search(demo, monkeypatch) -> None:
+    """A search pauses the cyclic collector (its objects form no cycles) and leaves it as it found it."""
+    import gc
+
+    import archive.search.query as query_module
+
+    during: list[bool] = []
+    searching = query_module._search
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return searching(*args, **kwargs)
+
+    monkeypatch.setattr(query_module, "_search", watched)
+    try:
+        with demo.session() as session:
+            assert gc.isenabled()
+            assert search(demo.search_index, session, "executive order").total > 0
+            assert during == [False] and gc.isenabled()
+            gc.disable()
+            search(demo.search_index, session, "Sacks")
+            assert during == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

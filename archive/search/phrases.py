@@ -114,7 +114,7 @@ def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int,
         candidates = candidates[~np.isin(candidates, np.fromiter(reader.deleted_docs_set, dtype=np.int64))]
     remaining = candidates.tolist()
     postings: dict[bytes, dict[int, tuple[bytes, float]]] = {}
-    starts: dict[int, set[int]] | None = None  # where the phrase may start in each document still in the running
+    starts: dict[int, list[int]] | None = None  # where the phrase may start in each document still in the running
     for offset in sorted(range(len(words)), key=lambda n: len(documents[words[n]])):
         if not remaining:
             return {}
@@ -124,11 +124,14 @@ def phrase_matches(reader: Any, fieldname: str, words: list[bytes]) -> dict[int,
         found = postings[word]
         narrowed = {}
         for docnum in remaining:
-            possible = set(map(offset.__rsub__, _decode(found[docnum][0])))  # each position minus offset
-            if starts is not None:
-                possible &= starts[docnum]
-            if possible:
-                narrowed[docnum] = possible
+            positions = _decode(found[docnum][0])  # (a shared list: never changed here)
+            if offset:
+                positions = [position - offset for position in positions]
+            if starts is not None:  # a word has a few positions in a record: lists beat sets
+                earlier = starts[docnum]
+                positions = [position for position in positions if position in earlier]
+            if positions:
+                narrowed[docnum] = positions
         starts, remaining = narrowed, list(narrowed)
     return {docnum: tuple(postings[word][docnum][1] for word in words) for docnum in remaining}
 
