@@ -155,8 +155,6 @@ def term_docs(reader, fieldname: str, text: Any) -> Docs:
     if fieldname not in reader.schema:
         return _NONE
     word = reader.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
-    if (fieldname, word) not in reader:
-        return _NONE
     # with the weights, which will rank the matches: read once (archive.search.segments.postings_read_once)
     return term_postings(reader, fieldname, word)[0]
 
