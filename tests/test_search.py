@@ -519,3 +519,23 @@ def test_no_garbage_collection_during_a_search(demo, monkeypatch) -> None:
             assert during == [False, False] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("text", ["type:claim status:verified order", "date:2026-05 Sacks", "regul* AND Trump",
+                                  '"executive order" Musk', "(Trump OR Musk) AND status:verified"])
+def test_the_and_order_is_whooshs_estimate(demo, text: str) -> None:
+    """ranking._estimate (the order an AND's scores are added in) is whoosh's estimate_size, node by node."""
+    from archive.search.phrases import prefilter_phrases
+    from archive.search.query import _expand_multi_terms
+    from archive.search.ranking import _estimate
+    from archive.search.segments import leaves, postings_read_once
+
+    set_note(demo, article_detail(demo, run(demo, "type:article").hits[0].document)["claims"][1]["id"],
+             "a replacing note about Sacks and the executive order")
+    with demo.search_index.searching() as searcher, postings_read_once():
+        parsed = prefilter_phrases(_expand_multi_terms(parse(text), searcher.reader()), searcher)
+        nodes = [parsed, *parsed.children(), *(grandchild for child in parsed.children() for grandchild in child.children())]
+        for subsearcher, _offset in leaves(searcher):
+            reader = subsearcher.reader()
+            for node in nodes:
+                assert _estimate(node, reader) == node.estimate_size(reader), node

@@ -107,7 +107,7 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
         for child in unwanted:
             keep[matching_docs(child.query, searcher)] = False
         parts = []
-        for child in sorted(wanted, key=lambda c: c.estimate_size(searcher.reader())):
+        for child in sorted(wanted, key=lambda c: _estimate(c, searcher.reader())):
             found, scores = _scores(child, searcher, keep)
             keep = np.zeros_like(within)
             keep[found] = True
@@ -125,6 +125,27 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
         keep[matching_docs(node.b, searcher)] = False
         return _scores(node.a, searcher, keep)
     raise ValueError(f"not rankable here: {node!r}")
+
+
+def _estimate(node: wq.Query, reader: Any) -> int:
+    """whoosh's ``estimate_size`` (the AND's order: the order its scores are added in), each word's count
+    taken from the postings this search has read (whoosh looks every word up again: 35 ms for a month's
+    dates)."""
+    if type(node) is wq.Term:
+        if node.fieldname not in reader.schema:
+            return 0
+        try:
+            word = reader.schema[node.fieldname].to_bytes(node.text)
+        except ValueError:
+            return 0
+        return len(term_postings(reader, node.fieldname, word)[0])
+    if type(node) is wq.Or:
+        return min(sum(_estimate(child, reader) for child in node.subqueries), reader.doc_count())
+    if type(node) is wq.And:
+        return min(_estimate(child, reader) for child in node.subqueries)
+    if type(node) is wq.ConstantScoreQuery:
+        return _estimate(node.child, reader)
+    return node.estimate_size(reader)
 
 
 _NOTHING: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
