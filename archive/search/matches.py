@@ -130,8 +130,11 @@ def matching_docs(node: wq.Query, searcher) -> Docs:
     if type(node) is wq.Or and not getattr(node, "minmatch", 0):
         if len(node.subqueries) == 1:
             return matching_docs(node.subqueries[0], searcher)
-        parts = [matching_docs(child, searcher) for child in node.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else _NONE
+        # a mask over the segment: no sorting or hashing (a common word's fields are 45,000 documents)
+        found = np.zeros(reader.doc_count_all(), dtype=bool)
+        for child in node.subqueries:
+            found[matching_docs(child, searcher)] = True
+        return np.flatnonzero(found)
     if type(node) is wq.And:
         wanted = [c for c in node.subqueries if not isinstance(c, wq.Not)]
         unwanted = [c.query for c in node.subqueries if isinstance(c, wq.Not)]

@@ -90,14 +90,15 @@ def _scores(node: wq.Query, searcher: Any, within: np.ndarray) -> Scores:
     if type(node) is wq.Or:
         if len(node.subqueries) == 1:
             return _scores(node.subqueries[0], searcher, within)
-        parts = [_scores(child, searcher, within) for child in node.subqueries]
-        docs = np.concatenate([found for found, _ in parts])
-        if not len(docs):
-            return _NOTHING
-        # each document's scores summed in the order of the subqueries
-        found, where = np.unique(docs, return_inverse=True)
-        total = np.bincount(where, weights=np.concatenate([scores for _, scores in parts]), minlength=len(found))
-        return _boosted((found, total), node.boost)
+        # each document's scores summed in the order of the subqueries, over the whole segment
+        present = np.zeros(len(within), dtype=bool)
+        total = np.zeros(len(within), dtype=np.float64)
+        for child in node.subqueries:
+            found, scores = _scores(child, searcher, within)
+            present[found] = True
+            total[found] += scores  # (a subquery names a document once)
+        found = np.flatnonzero(present)
+        return _boosted((found, total[found]), node.boost)
     if type(node) is wq.And:
         if len(node.subqueries) == 1:
             return _scores(node.subqueries[0], searcher, within)
