@@ -81,17 +81,23 @@ def test_date_ranges_count_and_rank_as_whoosh_does(demo, text: str) -> None:
     whoosh's, to the last digit, and the whole query is counted and ranked from postings."""
     with demo.search_index.searching() as searcher:
         assert len(searcher.subsearchers or []) > 1 and searcher.reader().has_deletions()
-        parsed = parse(text)
-        assert has_range(parsed)
-        expanded = _expand_multi_terms(parsed, searcher.reader())
-        assert not has_range(expanded) and set_computable(expanded) and rankable(expanded)
-        theirs = whoosh_matches(searcher, parsed)
-        assert ours(searcher, expanded) == theirs
-        assert facet_counts(searcher, expanded) == whoosh_facets(searcher, parsed)
-        top = best(theirs, 5)
+        expanded, theirs, top = _expanded_as_whoosh_finds(searcher, text)
         assert top_matches(searcher, expanded, live_matches(searcher, expanded), 5) == top
         assert whoosh_matches(searcher, expanded) == theirs  # whoosh scores the words as it scored the range
     _assert_search_gives(demo, text, theirs, top)
+
+
+def _expanded_as_whoosh_finds(searcher, text: str) -> tuple[wq.Query, dict[int, float], list[tuple[float, int]]]:
+    """``text``'s ranges expanded into words, checked against whoosh's own search of the ranges (the same
+    matches, scores and facets); with whoosh's matches and its top 5."""
+    parsed = parse(text)
+    assert has_range(parsed)
+    expanded = _expand_multi_terms(parsed, searcher.reader())
+    assert not has_range(expanded) and set_computable(expanded) and rankable(expanded)
+    theirs = whoosh_matches(searcher, parsed)
+    assert ours(searcher, expanded) == theirs
+    assert facet_counts(searcher, expanded) == whoosh_facets(searcher, parsed)
+    return expanded, theirs, best(theirs, 5)
 
 
 @pytest.fixture
@@ -107,14 +113,7 @@ def test_ranges_of_words_count_and_rank_as_whoosh_does(fresh, text: str) -> None
     score" is not one): the same matches, facets and scores, boosts and a lone word's lost boost included."""
     with fresh.search_index.searching() as searcher:
         assert not searcher.subsearchers
-        parsed = parse(text)
-        assert has_range(parsed)
-        expanded = _expand_multi_terms(parsed, searcher.reader())
-        assert not has_range(expanded) and set_computable(expanded) and rankable(expanded)
-        theirs = whoosh_matches(searcher, parsed)
-        assert ours(searcher, expanded) == theirs
-        assert facet_counts(searcher, expanded) == whoosh_facets(searcher, parsed)
-        top = best(theirs, 5)
+        _expanded, theirs, top = _expanded_as_whoosh_finds(searcher, text)
     _assert_search_gives(fresh, text, theirs, top)
     assert (len(theirs) > 0) == (text not in MATCHING_NOTHING)
 
