@@ -539,3 +539,13 @@ def test_the_and_order_is_whooshs_estimate(demo, text: str) -> None:
             reader = subsearcher.reader()
             for node in nodes:
                 assert _estimate(node, reader) == node.estimate_size(reader), node
+
+
+def test_a_date_inside_parentheses(demo) -> None:
+    """The closing parenthesis after a date belongs to the query, not to the date."""
+    grouped = run(demo, "(date:2026-05-21 OR date:2026-05-26)")
+    plain = run(demo, "date:2026-05-21 OR date:2026-05-26")
+    assert grouped.error is None and grouped.total == plain.total > 0
+    narrowed = run(demo, "(date:2026-05-26 OR date:2026-05-21) AND Sacks")
+    assert narrowed.error is None and 0 < narrowed.total < plain.total
+    assert run(demo, "(date:2026-05-26)").total == run(demo, "date:2026-05-26").total

@@ -45,7 +45,7 @@ TEXT_FIELDS = ("title", "text", "note", "source", "author")  # analysed (stemmed
 SNIPPET_CHARS = 240
 MAX_FUZZY = 2
 
-_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]|[<>]=?\S+|\S+)", re.IGNORECASE)
+_DATE_CLAUSE = re.compile(r"\bdate:(\[[^\]]*\]|[<>]=?[^\s()]+|[^\s()]+)", re.IGNORECASE)  # (a date has no parentheses)
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _FUZZY = re.compile(r"~(\d+)")
 _ANALYZER = FootnoteAnalyzer()
