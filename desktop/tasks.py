@@ -25,7 +25,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from archive import recovery
-from archive.launcher import collector_held, release_collector
+from archive.launcher import pause_collector, release_collector, resume_collector
 from archive.errors import Cancelled, FootnoteError
 from archive.progress import CancelToken, Progress
 
@@ -77,8 +77,6 @@ class _CollectOnUIThread:
     INTERVAL_MS = 250
     FULL_EVERY = 20  # every 5 s, all generations (young ones at every tick)
 
-    _holders = 0
-    _was_enabled = False
     _froze = False  # once per process: see the class docstring
 
     def __init__(self, parent: QObject) -> None:
@@ -96,10 +94,7 @@ class _CollectOnUIThread:
         if not cls._froze:
             cls._froze = True
             gc.freeze()  # no collection first: that would be the 90 ms stall this avoids
-        if cls._holders == 0:
-            cls._was_enabled = gc.isenabled()
-            gc.disable()
-        cls._holders += 1
+        pause_collector()
         self._timer.start()
 
     def release(self) -> None:
@@ -107,10 +102,7 @@ class _CollectOnUIThread:
             return
         self._holding = False
         self._timer.stop()
-        cls = _CollectOnUIThread
-        cls._holders -= 1
-        if cls._holders == 0 and cls._was_enabled:
-            gc.enable()
+        resume_collector()
 
     def _collect(self) -> None:
         self._ticks += 1
@@ -120,14 +112,8 @@ class _CollectOnUIThread:
     def end_of_startup(cls) -> None:
         """The collector held since the process started (``archive.launcher``) goes back to automatic,
         start-up's objects frozen; while a task runs, only once the last one ends."""
-        if not collector_held():
-            return
-        cls._froze = True
-        if cls._holders:
-            cls._was_enabled = True
-            release_collector(enable=False)
-        else:
-            release_collector()
+        if release_collector():
+            cls._froze = True
 
 
 def end_of_startup() -> None:

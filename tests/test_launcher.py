@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from archive import launcher
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,3 +34,24 @@ def test_a_command_runs_with_the_collector_on_and_the_start_up_heap_frozen(tmp_p
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_pauses_nest_and_the_last_to_end_restores_the_collector() -> None:
+    """A search and a desktop task may pause the collector at once, in any order: it stays off until both
+    end, and a start-up hold released meanwhile takes effect only then."""
+    assert gc.isenabled()
+    try:
+        launcher.pause_collector()  # a task
+        with launcher.collector_paused():  # a search in another thread, ending first
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        launcher.resume_collector()
+        assert gc.isenabled()
+
+        launcher.hold_collector()  # start-up, then a task starts before the window is up
+        launcher.pause_collector()
+        assert launcher.release_collector() and not gc.isenabled()
+        launcher.resume_collector()
+        assert gc.isenabled()
+    finally:
+        gc.enable()

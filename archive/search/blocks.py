@@ -57,11 +57,11 @@ class FootnoteLeafMatcher(W3LeafMatcher):
         if self._compression >= 0:  # whoosh's own layout
             super()._read_data()
             return
-        gaps, weights = self._ids_and_weights()
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
         flags = -1 - self._compression
-        values = _part(data[_INT_SIZE + unpack_int(data[:_INT_SIZE])[0]:], bool(flags & _VALUES_COMPRESSED))
-        self._data = (gaps, weights, values)
+        split = _INT_SIZE + unpack_int(data[:_INT_SIZE])[0]
+        gaps, weights = _part(data[_INT_SIZE:split], bool(flags & _IDS_COMPRESSED))
+        self._data = (gaps, weights, _part(data[split:], bool(flags & _VALUES_COMPRESSED)))
 
     def _ids_and_weights(self) -> tuple[tuple[int, ...], Any]:
         postfile, start = self._postfile, self._dataoffset

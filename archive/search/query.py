@@ -15,21 +15,20 @@ those words marked, its page, and its offsets so a viewer can open it there.
 from __future__ import annotations
 
 import calendar
-import gc
 import html
 import re
 from datetime import date, timedelta
 from bisect import bisect_right
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from sqlmodel import Session, select
 from whoosh import qparser, query as wq
 from whoosh.fields import NUMERIC
 from whoosh.qparser.dateparse import DateParserPlugin
 
+from archive.launcher import collector_paused
 from archive.models import Article, Claim, Document, Passage
 from archive.search.analysis import FootnoteAnalyzer, index_term, iter_term_spans, term_spans
 from archive.search.index import SearchIndex
@@ -247,29 +246,14 @@ def plain_words(text: str) -> str:
 
 def search(index: SearchIndex, session: Session, text: str, *, limit: int = 20,
            types: list[str] | None = None) -> SearchResult:
-    """Run a query and prepare its hits for display."""
-    with _collector_paused():
+    """Run a query and prepare its hits for display.
+
+    The cyclic collector waits while it runs: a search makes tens of thousands of short-lived objects
+    (decoded postings and positions), and their number triggers the collector, which then walks every
+    long-lived object of the process (in the search benchmark's process a phrase of two common words
+    spent 65 ms of each search in full collections).  A search's objects form no cycles."""
+    with collector_paused():
         return _search(index, session, text, limit=limit, types=types)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a search runs.
-
-    A search makes tens of thousands of short-lived objects (decoded postings and positions), and
-    their number triggers the collector, which then walks every long-lived object of the process:
-    in the search benchmark's process a phrase of two common words spent 65 ms of each search in
-    full collections.  A search's objects form no cycles (reference counting frees them), so the
-    collector waits until it ends.  (Searches in two threads at once: the first to end turns it
-    back on, which is harmless.)"""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _search(index: SearchIndex, session: Session, text: str, *, limit: int,

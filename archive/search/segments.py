@@ -173,16 +173,11 @@ def length_column(perdoc: Any, fieldname: str) -> list[int | None] | None:
     return [byte_to_length(b) if b else None for b in perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)]
 
 
-def field_lengths(reader: Any, fieldname: str) -> list[int | None] | None:
-    """A segment's field length per document, as whoosh's scorers read them (None: no lengths column).
-
-    Read once per segment and field: whoosh asks for one length at a time, through four calls."""
-    return per_segment(reader, f"lengths:{fieldname}", lambda: length_column(reader._perdoc, fieldname))
-
-
 def field_length_array(reader: Any, fieldname: str) -> np.ndarray | None:
-    """:func:`field_lengths` as float64 (0 where a document lacks the field), for scoring whole arrays."""
+    """A segment's field length per document as whoosh's scorers read them, as float64 (0 where a document
+    lacks the field; None: no lengths column).  Read once per segment and field: whoosh asks for one length
+    at a time, through four calls."""
     def make() -> np.ndarray | None:
-        lengths = field_lengths(reader, fieldname)
+        lengths = length_column(reader._perdoc, fieldname)
         return None if lengths is None else np.array([n or 0 for n in lengths], dtype=np.float64)
-    return per_segment(reader, f"length-array:{fieldname}", make)
+    return per_segment(reader, f"lengths:{fieldname}", make)
