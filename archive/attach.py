@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
 from archive.digest import split_publisher
@@ -61,6 +60,8 @@ def auto_attach(session: Session, *, documents: Iterable[str] | None = None,
     new articles are compared with every document, and every open entry with
     the new documents.  With neither, every open entry is considered.
     """
+    from rapidfuzz import fuzz, process  # here: the desktop imports this module at start-up, rarely attaches
+
     titles = {doc_id: normalize_title(title) for doc_id, title in session.exec(select(Document.id, Document.title))}
     titles = {doc_id: title for doc_id, title in titles.items() if title}
     rows = session.exec(select(SourceEntry, Article.title).join(Article).where(

@@ -46,6 +46,20 @@ step "set-up (packaging/bootstrap.sh)"
 bash packaging/bootstrap.sh test --version >/dev/null
 command -v objdump >/dev/null || { echo "build: PyInstaller needs objdump: apt-get install binutils" >&2; exit 1; }
 python=.venv/bin/python
+# PyInstaller ships the interpreter's shared library.  Debian's python3.X binary is linked statically, so
+# its libpython3.X.so.1.0 comes in a package of its own (libpython3.X), not installed with python3.
+libpython="$("$python" -c 'import sysconfig; print(sysconfig.get_config_var("INSTSONAME") or "")')"
+if [ -n "$libpython" ] && ! ldconfig -p | grep -q " $libpython " &&
+   ! [ -e "$("$python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')/$libpython" ]; then
+  package="${libpython%%.so*}"
+  if command -v apt-get >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    step "apt-get install $package (PyInstaller needs $libpython)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+  else
+    echo "build: PyInstaller needs $libpython: install $package" >&2; exit 1
+  fi
+fi
 version="$("$python" -c 'import archive; print(archive.__version__)')"
 archive_name="Footnote-$version-linux-$(uname -m).tar.gz"
 app=dist/Footnote
