@@ -171,6 +171,18 @@ def import_paths(
             report.results.append(FileResult(path, Outcome.SKIPPED, f"{path.suffix or 'no'} files are not imported"))
         else:
             files.append(path)
+    own_pool = pool is None
+    pool = pool or ExtractionPool(os.cpu_count() or 1)  # workers start only when needed; long PDFs use all
+    try:
+        return _import_files(archive, files, as_role, password, progress, cancel, pool, own_pool, verify, report)
+    finally:
+        if own_pool:
+            pool.close()
+
+
+def _import_files(archive: Archive, files: list[Path], as_role: Role | None, password: str | None,
+                  progress: ProgressFn, cancel: CancelToken | None, pool: ExtractionPool, own_pool: bool,
+                  verify: bool, report: ImportReport) -> ImportReport:
     total = len(files)
     sources: list[_PendingSource] = []
     new_articles: list[str] = []
@@ -188,6 +200,8 @@ def import_paths(
                 done += 1
                 continue
             if role is Role.SOURCE:
+                if not sources:  # start the readers while this file and the next ones are stored
+                    pool.start(total - done)
                 pending = _prepare_source(archive, path, kind, password)
                 if isinstance(pending, FileResult):
                     report.results.append(pending)
@@ -205,6 +219,8 @@ def import_paths(
             new_articles.append(result.article_id)
         done += 1
     new_documents = _extract_sources(archive, sources, report, password, progress, cancel, pool, done, total)
+    if own_pool:
+        pool.close()  # its workers are done: free their memory before verifying and indexing
     changed = list(new_articles)
     if new_documents or new_articles:
         with archive.session() as session:
@@ -245,15 +261,13 @@ def _prepare_source(archive: Archive, path: Path, kind: Kind, password: str | No
 
 
 def _extract_sources(archive: Archive, sources: list[_PendingSource], report: ImportReport, password: str | None,
-                     progress: ProgressFn, cancel: CancelToken | None, pool: ExtractionPool | None,
+                     progress: ProgressFn, cancel: CancelToken | None, pool: ExtractionPool,
                      done: int, total: int) -> list[tuple[str, bool]]:
     """Extract in the sandbox and write each document as it comes back; returns (id, re-extracted)."""
     if not sources:
         return []
     by_path = {archive.files.path_for(s.sha256): s for s in sources}
     tasks = [Task(archive.files.path_for(s.sha256), s.kind, password) for s in sources]
-    own_pool = pool is None
-    pool = pool or ExtractionPool(os.cpu_count() or 1)  # workers start only when needed; long PDFs use all
     written: list[tuple[str, bool]] = []
     finished: set[Path] = set()
     try:
@@ -264,8 +278,6 @@ def _extract_sources(archive: Archive, sources: list[_PendingSource], report: Im
             progress(Progress(done, total, source.path.name))
             report.results.append(_write_source(archive, source, extracted, written))
     finally:
-        if own_pool:
-            pool.close()
         for path, source in by_path.items():
             if path not in finished and source.created:
                 archive.files.remove(source.sha256)  # cancelled before extraction: leave nothing behind

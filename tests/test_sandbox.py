@@ -54,6 +54,24 @@ def test_long_pdfs_are_split_across_workers_and_put_back_together(tmp_path: Path
         [(p.number, p.start, p.end, p.words) for p in whole.pages]
 
 
+def test_a_worker_extracts_a_short_pdf_at_once_and_answers_a_long_one_with_its_page_count(
+        tmp_path: Path) -> None:
+    from archive.extract.sandbox import extract_here
+
+    short = make_many_pages_pdf(tmp_path / "short.pdf", 2 * CHUNK_PAGES)
+    long = make_many_pages_pdf(tmp_path / "long.pdf", 2 * CHUNK_PAGES + 1)
+    extracted = extract_here(Task(short, Kind.PDF, split_over=2 * CHUNK_PAGES))
+    assert not isinstance(extracted, int) and len(extracted.pages) == 2 * CHUNK_PAGES
+    assert extract_here(Task(long, Kind.PDF, split_over=2 * CHUNK_PAGES)) == 2 * CHUNK_PAGES + 1
+    # A mix: results are given for the tasks as asked, the long one in one piece.
+    quick = make_text_pdf(tmp_path / "quick.pdf", ["Quick one."])
+    asked = [Task(long, Kind.PDF), Task(quick, Kind.PDF), Task(short, Kind.PDF)]
+    with ExtractionPool(2) as pool:
+        results = dict(pool.extract(asked))
+    assert set(results) == set(asked)
+    assert [len(results[task].pages) for task in asked] == [2 * CHUNK_PAGES + 1, 1, 2 * CHUNK_PAGES]
+
+
 def test_cancel_stops_without_waiting_for_running_work(tmp_path: Path) -> None:
     paths = [make_many_pages_pdf(tmp_path / f"{n}.pdf", 60, seed=n) for n in range(3)]
     token = CancelToken()

@@ -45,7 +45,7 @@ class Task:
     kind: Kind
     password: str | None = None
     pages: tuple[int, int] | None = None  # a chunk of a PDF: pages first:last (0-based)
-    probe: bool = False  # only count the pages
+    split_over: int | None = None  # a whole PDF longer than this many pages: answer its page count instead
 
 
 def extract_here(task: Task) -> ExtractedDocument | int:
@@ -53,8 +53,10 @@ def extract_here(task: Task) -> ExtractedDocument | int:
     if task.kind is Kind.PDF:
         from archive.extract.pdf import count_pages, extract_pdf
 
-        if task.probe:
-            return count_pages(task.path, task.password)
+        if task.split_over is not None and task.pages is None:
+            count = count_pages(task.path, task.password)
+            if not isinstance(count, int) or count > task.split_over:
+                return count  # the password failure, or a page count for the caller to split
         return extract_pdf(task.path, task.password, task.pages)
     if task.kind is Kind.HTML:
         from archive.extract.web import extract_html
@@ -185,6 +187,13 @@ class ExtractionPool:
         self.memory_limit = memory_limit
         self._context = multiprocessing.get_context("spawn")  # safe beside threads (Qt, the task runner)
         self._idle: list[_Worker] = []
+        self._starting: list[_Worker] = []
+
+    def start(self, workers: int) -> None:
+        """Start up to ``workers`` workers now, without waiting for them: a caller with other work to do
+        first (hashing and storing the files) lets them start meanwhile, instead of at the first task."""
+        wanted = min(workers, self.size) - len(self._idle) - len(self._starting)
+        self._starting.extend(_Worker(self._context, self.memory_limit) for _ in range(max(0, wanted)))
 
     def run(self, tasks: Iterable[Task], cancel: CancelToken | None = None) -> Iterator[tuple[Task, ExtractedDocument]]:
         """Yield ``(task, result)`` for every task, in the order they finish.
@@ -199,7 +208,8 @@ class ExtractionPool:
             while pending or busy:
                 wanted = min(len(pending), self.size - len(busy)) - len(self._idle)
                 if wanted > 0 and not (cancel and cancel.cancelled):  # start side by side, then wait for each
-                    starting = [_Worker(self._context, self.memory_limit) for _ in range(wanted)]
+                    starting, self._starting = self._starting, []
+                    starting += [_Worker(self._context, self.memory_limit) for _ in range(wanted - len(starting))]
                     try:
                         for worker in starting:
                             worker.wait_ready()
@@ -249,45 +259,47 @@ class ExtractionPool:
                 ) -> Iterator[tuple[Task, ExtractedDocument]]:
         """Like :meth:`run`, but long PDFs are split into chunks of pages extracted in parallel.
 
-        Each PDF is first probed for its page count (in a worker: opening a
-        hostile file is already parsing it); one longer than two chunks is cut
-        into chunks, and its result is yielded once every chunk is back.
+        A worker given a whole PDF counts its pages first (opening a hostile file
+        is already parsing it, so that happens in a worker too): a PDF of up to
+        two chunks it extracts at once, a longer one it answers with its page
+        count, and the PDF is then cut into chunks.  Its result is yielded once
+        every chunk is back.  Short files thus cost one round trip, and the
+        first results come back while other files are still being read.
         """
-        tasks = list(tasks)
-        pdfs = [t for t in tasks if t.kind is Kind.PDF and t.pages is None and not t.probe]
-        others = [t for t in tasks if t not in pdfs]
+        split_over = 2 * CHUNK_PAGES if self.size > 1 else None
+        asked: dict[Task, Task] = {}
+        for task in tasks:
+            if task.kind is Kind.PDF and task.pages is None and split_over is not None:
+                asked[replace(task, split_over=split_over)] = task
+            else:
+                asked[task] = task
         counts: dict[Task, int] = {}
-        for probe, answer in self.run([replace(t, probe=True) for t in pdfs], cancel):
-            original = replace(probe, probe=False)
-            if isinstance(answer, int):
-                counts[original] = answer
-            else:
-                yield original, answer  # could not even be opened: that is its result
-        jobs: list[Task] = list(others)
         chunks: dict[Task, list[Task]] = {}
-        for task, count in counts.items():
-            if count > 2 * CHUNK_PAGES and self.size > 1:
-                parts = [replace(task, pages=pages) for pages in page_chunks(count, self.size)]
-                chunks[task] = parts
-                jobs.extend(parts)
+        jobs: list[Task] = []
+        for job, result in self.run(list(asked), cancel):
+            task = asked[job]
+            if isinstance(result, int):
+                counts[task] = result
+                chunks[task] = [replace(task, pages=pages) for pages in page_chunks(result, self.size)]
+                jobs.extend(chunks[task])
             else:
-                jobs.append(task)
+                yield task, result
+        owner = {part: task for task, parts in chunks.items() for part in parts}
         done: dict[Task, ExtractedDocument] = {}
         for job, result in self.run(jobs, cancel):
-            if job.pages is None:
-                yield job, result
-                continue
+            task = owner[job]
             done[job] = result
-            whole = replace(job, pages=None)
-            if all(part in done for part in chunks[whole]):
-                yield whole, _merged([done.pop(part) for part in chunks[whole]], counts[whole])
+            if all(part in done for part in chunks[task]):
+                yield task, _merged([done.pop(part) for part in chunks[task]], counts[task])
 
     def close(self) -> None:
-        for worker in self._idle:  # all at once: each takes a moment to end
+        workers = self._idle + self._starting
+        for worker in workers:  # all at once: each takes a moment to end
             worker.ask_to_stop()
-        for worker in self._idle:
+        for worker in workers:
             worker.wait_stopped()
         self._idle.clear()
+        self._starting.clear()
 
     def __enter__(self) -> "ExtractionPool":
         return self
