@@ -55,24 +55,31 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        margins = self.contentsMargins()
+        inner = QRect(0, 0, width - margins.left() - margins.right(), 0)
+        return self._arrange(inner, move=False) + margins.top() + margins.bottom()
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._arrange(rect, move=True)
+        margins = self.contentsMargins()
+        self._arrange(rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom()), move=True)
 
     def sizeHint(self) -> QSize:
         """Everything on one line."""
         shown = self._shown()
         width = sum(item.sizeHint().width() for _, item in shown) + self.spacing() * max(len(shown) - 1, 0)
         height = max((item.sizeHint().height() for _, item in shown), default=0)
-        return QSize(width, height)
+        return self._with_margins(QSize(width, height))
 
     def minimumSize(self) -> QSize:
-        size = QSize()
+        size = QSize(0, 0)
         for _, item in self._shown():
             size = size.expandedTo(item.minimumSize())
-        return size
+        return self._with_margins(size)
+
+    def _with_margins(self, size: QSize) -> QSize:
+        margins = self.contentsMargins()
+        return QSize(size.width() + margins.left() + margins.right(), size.height() + margins.top() + margins.bottom())
 
     # --- placing -------------------------------------------------------------------
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import QHelpEvent, QPalette, QMouseEvent, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from desktop import theme
+from desktop.flow_layout import FlowLayout
 from desktop.formatting import claim_tooltip_html
 from desktop.reader_document import ReaderDocument, build_document
 
@@ -196,15 +197,20 @@ class ReaderView(QTextBrowser):
 
 
 class StatusLegend(QWidget):
-    """A strip that names each highlight colour, so colour never has to be guessed."""
+    """A strip that names each highlight colour, so colour never has to be guessed.
+
+    Its chips wrap onto a second line when the reader is narrow (they were clipped at the right).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("legend")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        layout = QHBoxLayout(self)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        layout = FlowLayout(self, spacing=8)
         layout.setContentsMargins(18, 8, 18, 8)
-        layout.setSpacing(8)
         caption = QLabel("Claim highlights")
         caption.setObjectName("legendCaption")
         layout.addWidget(caption)
@@ -219,4 +225,3 @@ class StatusLegend(QWidget):
                 f"border-bottom: 2px {underline[status]} {style.ink.name()};")
             layout.addWidget(chip)
             self.chips[status] = chip
-        layout.addStretch(1)

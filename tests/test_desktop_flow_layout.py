@@ -49,3 +49,29 @@ def test_items_after_a_stretch_keep_to_the_right_and_hidden_ones_take_no_room(qt
     assert taken is not None and taken.widget() is buttons[0]
     layout.setGeometry(host.rect())
     assert buttons[4].geometry().right() == 599 and buttons[3].geometry().right() < 300
+
+
+def test_items_keep_inside_the_margins(qtbot) -> None:
+    host, layout, buttons = _row(qtbot)
+    layout.setContentsMargins(18, 8, 18, 8)
+    assert layout.sizeHint().width() == 5 * 80 + 4 * 6 + 36
+    assert layout.heightForWidth(5 * 80 + 4 * 6 + 36) == 28 + 16  # one line, margins above and below
+    assert layout.heightForWidth(300) == 2 * 28 + 6 + 16  # three to a line in 300 - 36 (80+6+80+6+80 = 252)
+    host.resize(300, layout.heightForWidth(300))
+    host.show()
+    qtbot.waitExposed(host)
+    inside = host.rect().adjusted(18, 8, -18, -8)
+    assert all(inside.contains(button.geometry()) for button in buttons)
+
+
+def test_the_status_legend_wraps_its_chips_instead_of_clipping_them(qtbot) -> None:
+    from desktop.reader import StatusLegend
+
+    legend = StatusLegend()
+    qtbot.addWidget(legend)
+    legend.resize(260, legend.heightForWidth(260))
+    legend.show()
+    qtbot.waitExposed(legend)
+    chips = list(legend.chips.values())
+    assert all(legend.rect().contains(chip.geometry()) for chip in chips)
+    assert len({chip.geometry().top() for chip in chips}) > 1  # more than one line at this width
