@@ -40,6 +40,7 @@ class Archive:
         self.files = FileStore(layout)
         self._lock = lock
         self._search_index = None
+        self._check_at_next_open = False
         self.notices: list[str] = []  # what opening found and did (crash recovery, restored backup, …)
         self.read_only_reason: str | None = None  # why changes are refused, when it is not just the mode
         self._read_engine: Engine | None = None
@@ -76,8 +77,12 @@ class Archive:
         return self._lock is None
 
     @classmethod
-    def open(cls, root: Path | str, *, create: bool = False, read_only: bool = False) -> "Archive":
-        """Open the archive in ``root``; create it when asked and it does not exist yet."""
+    def open(cls, root: Path | str, *, create: bool = False, read_only: bool = False,
+             daily_backup: bool = True) -> "Archive":
+        """Open the archive in ``root``; create it when asked and it does not exist yet.
+
+        ``daily_backup=False`` leaves today's backup to the caller (:func:`recovery.take_daily_backup`).
+        """
         layout = ArchiveLayout(Path(root))
         if not layout.exists():
             if not create or read_only:
@@ -104,7 +109,7 @@ class Archive:
             raise
         opened = cls(layout, engine, lock)
         try:
-            opened.notices = recovery.after_open(opened, state)
+            opened.notices = recovery.after_open(opened, state, daily_backup=daily_backup)
         except BaseException:
             opened.close()
             raise
@@ -138,6 +143,10 @@ class Archive:
                 raise recovery.read_only_error(self.layout, self.read_only_reason)
             raise FootnoteError(f"the archive at {self.root} is open read-only")
 
+    def check_at_next_open(self) -> None:
+        """Close as if uncleanly: the next open checks the database (and restores a backup if damaged)."""
+        self._check_at_next_open = True
+
     def close(self) -> None:
         if self._search_index is not None:
             self._search_index.close()
@@ -145,7 +154,8 @@ class Archive:
             self._read_engine.dispose()
         self.engine.dispose()
         if self._lock is not None:
-            recovery.closed(self.layout)
+            if not self._check_at_next_open:
+                recovery.closed(self.layout)
             self._lock.release()
             self._lock = None
 

@@ -65,7 +65,7 @@ def open_archive(root: Path, explicit: bool,
     from archive.recovery import ArchiveReadOnly
 
     try:
-        archive = Archive.open(root)
+        archive = Archive.open(root, daily_backup=False)  # taken once the window shows (take_daily_backup)
     except ArchiveInUse as error:  # another writer: read it, if the user wants to
         if ask_read_only is not None and not ask_read_only(root, error):
             raise NotOpened(str(error)) from None
@@ -271,6 +271,7 @@ def run(root: Path, explicit: bool) -> int:
             return
         replacement.archiveRequested.connect(switch)
         replacement.show()
+        QTimer.singleShot(0, replacement.take_daily_backup)
         old, windows["current"] = windows["current"], replacement
         old.close()
 
@@ -279,6 +280,7 @@ def run(root: Path, explicit: bool) -> int:
     try:
         window.show()
         end_of_startup()  # the garbage collector, off while Footnote started (archive.launcher), back on
+        QTimer.singleShot(0, window.take_daily_backup)  # once the window is drawn
         return EXIT_OK if app.exec() == 0 else EXIT_FAILED
     finally:
         restore_signals()

@@ -506,6 +506,24 @@ class MainWindow(QMainWindow):
                                    f"Wrote {target} with {plural(count, 'highlight')}", 10000),
                                on_error=self.show_error)
 
+    def take_daily_backup(self) -> None:
+        """Today's backup of the archive, when due, in the background: taken at open, it held back the
+        first window of each day (1.3 s for 5,000 documents).  What goes wrong shows in the banner."""
+        from archive.backups import daily_due
+        from archive.recovery import take_daily_backup
+
+        if self.archive.read_only or not daily_due(self.archive.layout):
+            return
+        self.runner.submit("Backing up the archive (today's copy)",
+                           lambda progress, token: take_daily_backup(self.archive),
+                           on_done=self._daily_backup_done, on_error=self.show_error)
+
+    def _daily_backup_done(self, notice: str | None) -> None:
+        if notice:
+            self.notice = "; ".join(filter(None, [self.notice, notice]))
+            self.banner.setText(self.notice)
+            self.banner.setVisible(True)
+
     def rebuild_index(self) -> None:
         """Rebuild in the background; searching keeps answering from the old index meanwhile."""
         self.runner.submit("Rebuilding the search index",

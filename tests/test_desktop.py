@@ -676,6 +676,24 @@ def test_screenshots_of_the_main_window_and_of_search(qtbot, tmp_path: Path, dem
     assert SEARCH_SCREENSHOT.stat().st_size > 40_000
 
 
+def test_the_daily_backup_is_taken_in_the_background_once_the_window_shows(qtbot, window: MainWindow) -> None:
+    from archive import backups
+
+    layout = window.archive.layout
+    assert backups.daily_due(layout)  # opening the archive left it for later
+    started = []
+    window.runner.started.connect(lambda task: started.append(task.label))
+    window.take_daily_backup()
+    wait(window)
+    assert started == ["Backing up the archive (today's copy)"]
+    [taken] = backups.list_backups(layout.backups)
+    assert taken.kind == "daily" and backups.check_file(taken.path) == []
+    assert not window.banner.isVisible()
+    window.take_daily_backup()  # taken: nothing more today
+    wait(window)
+    assert len(started) == 1
+
+
 def test_the_archive_check_runs_from_the_menu(window: MainWindow, qtbot) -> None:
     from PySide6.QtWidgets import QMessageBox
 

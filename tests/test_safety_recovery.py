@@ -81,6 +81,47 @@ def test_a_daily_backup_is_taken_checked_and_rotated(archive_dir: Path, digests:
     assert not list(layout.backups.glob(".partial-*"))
 
 
+def test_the_daily_backup_can_be_left_for_later_and_taken_once_the_archive_is_open(
+        archive_dir: Path, digests: list[Path], at) -> None:
+    at(DAY1)
+    with Archive.open(archive_dir, create=True) as archive:
+        import_paths(archive, digests[:1])
+    layout = ArchiveLayout(archive_dir)
+    at(DAY1 + timedelta(days=1))
+    with Archive.open(archive_dir, daily_backup=False) as archive:
+        assert backups.list_backups(layout.backups) == []  # the open took none (the desktop's way)
+        assert recovery.take_daily_backup(archive) is None
+        [taken] = backups.list_backups(layout.backups)
+        assert taken.kind == "daily" and backups.check_file(taken.path) == []
+        assert recovery.take_daily_backup(archive) is None  # not due again the same day
+        assert len(backups.list_backups(layout.backups)) == 1
+    assert not (layout.root / recovery.MARKER).exists()  # closed cleanly
+    with Archive.open(archive_dir, read_only=True) as archive:
+        assert recovery.take_daily_backup(archive) is None  # read-only: nothing to take
+
+
+def test_damage_found_by_a_later_daily_backup_is_repaired_at_the_next_open(
+        archive_dir: Path, digests: list[Path], at) -> None:
+    at(DAY1)
+    with Archive.open(archive_dir, create=True) as archive:
+        import_paths(archive, digests[:2])
+    layout = ArchiveLayout(archive_dir)
+    at(DAY1 + timedelta(days=1))
+    Archive.open(archive_dir).close()  # day 2: a good daily backup
+    at(DAY1 + timedelta(days=2))
+    with Archive.open(archive_dir, daily_backup=False) as archive:
+        archive.engine.dispose()
+        _checkpoint(layout.database)
+        _damage(layout.database)
+        notice = recovery.take_daily_backup(archive)
+        assert notice is not None and "damaged" in notice and "open the archive again" in notice
+    assert (layout.root / recovery.MARKER).exists()  # left as if not closed cleanly: the next open checks
+    assert [b.taken.date() for b in backups.list_backups(layout.backups)] == [(DAY1 + timedelta(days=1)).date()]
+    with Archive.open(archive_dir) as archive:
+        assert any("restored" in n for n in archive.notices), archive.notices
+        assert check_archive(archive, fixity=False).database == "ok"
+
+
 def test_a_damaged_database_is_never_rotated_into_the_backups(archive_dir: Path, digests: list[Path], at) -> None:
     at(DAY1)
     with Archive.open(archive_dir, create=True) as archive:
