@@ -10,7 +10,6 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from archive import clock
-from archive.errors import NotFound
 from archive.extract import ExtractedDocument, Extraction, describe
 from archive.extract.boxes import Rect, rects_for_span, unpack
 from archive.models import Document, DocumentPage, Link, LinkOrigin, Passage, StoredFile, new_id

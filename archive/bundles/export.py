@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bagit
-from sqlmodel import select
 
 from archive import __version__
 from archive.bundles import BAG_FOLDER

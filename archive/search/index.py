@@ -32,7 +32,6 @@ from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.query import Term
 from whoosh.searching import Searcher
-from whoosh.writing import IndexWriter
 
 from archive.paths import APP_NAME, ArchiveLayout
 from archive.recovery import read_only_uri_flags
