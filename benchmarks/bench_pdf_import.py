@@ -156,7 +156,7 @@ def pool_start() -> None:
     from archive.extract import Kind
     from archive.extract.sandbox import ExtractionPool, Task
 
-    probe = Task(common.many_pages_pdf(2), Kind.PDF, probe=True)
+    probe = Task(common.many_pages_pdf(2), Kind.PDF, split_over=0)  # answers its page count: a probe
     with ExtractionPool(WORKERS) as pool:
         list(pool.run([probe] * WORKERS))
 
@@ -169,7 +169,7 @@ from archive.extract import Kind
 from archive.extract.sandbox import ExtractionPool, Task
 
 if __name__ == "__main__":
-    probe = Task(__import__("pathlib").Path({pdf!r}), Kind.PDF, probe=True)
+    probe = Task(__import__("pathlib").Path({pdf!r}), Kind.PDF, split_over=0)  # answers its page count: a probe
     start = time.perf_counter()
     with ExtractionPool({workers}) as pool:
         list(pool.run([probe] * {workers}))
