@@ -223,3 +223,36 @@ def test_a_version_1_archive_is_upgraded_keeping_its_data(archive_dir: Path, sam
     assert len(detail["claims"]) == 12 and detail["sources"][0]["document"] is None
     assert [p.name for p in layout.backups.iterdir()][0].startswith("archive-v1-")
     assert sqlite3.connect(layout.database).execute("PRAGMA user_version").fetchone()[0] == schema.CURRENT_VERSION
+
+
+def _open_files_under(folder: Path) -> list[str]:
+    """The files under ``folder`` this process holds open (Linux: /proc/self/fd)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_sessions_reuse_connections_from_any_thread_and_close_releases_every_file(archive_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    archive = Archive.open(archive_dir, create=True)
+
+    def count(_: int) -> int:
+        with archive.session() as session:
+            session.execute(text("INSERT INTO meta (key, value) VALUES (:k, 'v')"), {"k": f"k{_}"})
+        with archive.read_session() as session:
+            return session.execute(text("SELECT count(*) FROM meta WHERE key LIKE 'k%'")).scalar_one()
+
+    with ThreadPoolExecutor(4) as threads:
+        assert max(threads.map(count, range(40))) == 40
+    assert count(40) == 41  # and from this thread, on a connection another thread used
+    assert any(name.endswith("archive.db") for name in _open_files_under(archive_dir))  # kept for the next session
+    archive.close()
+    assert not [name for name in _open_files_under(archive_dir) if "archive.db" in name]
