@@ -165,6 +165,7 @@ def _check_database(archive: "Archive", report: CheckReport, repair: bool) -> bo
         elif repair:
             try:
                 problem.repaired = backups.restore_newest(layout, problems[0])
+                archive.drop_connections()  # pooled ones still read the file that was set aside
             except backups.DatabaseDamaged as error:
                 report.notes.append(str(error))
             else:

@@ -253,6 +253,7 @@ def after_open(archive: "Archive", state: OpenState, *, daily_backup: bool = Tru
             problems = database_problems(layout.database)
             if problems:
                 _handle_damage(layout, problems, state)
+                archive.drop_connections()  # any pooled one still reads the file set aside
                 _clean_leftovers(layout, state)
         except Exception as error:
             _notice(state, _backup_failed(error))

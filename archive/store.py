@@ -143,6 +143,12 @@ class Archive:
                 raise recovery.read_only_error(self.layout, self.read_only_reason)
             raise FootnoteError(f"the archive at {self.root} is open read-only")
 
+    def drop_connections(self) -> None:
+        """Close the pooled connections (after the database file was replaced: they still read the old one)."""
+        self.engine.dispose()
+        if self._read_engine is not None and self._read_engine is not self.engine:
+            self._read_engine.dispose()
+
     def check_at_next_open(self) -> None:
         """Close as if uncleanly: the next open checks the database (and restores a backup if damaged)."""
         self._check_at_next_open = True

@@ -388,6 +388,25 @@ def test_check_repair_restores_a_damaged_database(archive_dir: Path, digests: li
     assert main(["--archive", str(archive_dir), "articles"]) == 0
 
 
+def test_a_repair_in_an_open_archive_reads_the_restored_database_afterwards(archive_dir: Path, digests: list[Path],
+                                                                           at) -> None:
+    at(DAY1)
+    with Archive.open(archive_dir, create=True) as archive:
+        import_paths(archive, digests[:2])
+    at(DAY1 + timedelta(days=1))
+    Archive.open(archive_dir).close()  # the daily backup, of two articles
+    layout = ArchiveLayout(archive_dir)
+    with Archive.open(archive_dir) as archive:
+        with archive.session() as session:  # leaves a connection in the pool, open on the file
+            session.execute(text("DELETE FROM article WHERE id = (SELECT min(id) FROM article)"))
+        _checkpoint(layout.database)
+        _damage(layout.database)
+        report = check_archive(archive, repair=True, fixity=False)
+        assert report.database == "ok (restored from a backup)", report.lines()
+        with archive.session() as session:
+            assert session.execute(text("SELECT count(*) FROM article")).scalar() == 2  # the backup's, not the old file's
+
+
 def test_check_reports_fixity_throughput_and_json(archive_dir: Path, digests: list[Path], capsys) -> None:
     import json
 
