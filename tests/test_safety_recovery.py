@@ -81,12 +81,17 @@ def test_a_daily_backup_is_taken_checked_and_rotated(archive_dir: Path, digests:
     assert not list(layout.backups.glob(".partial-*"))
 
 
-def test_the_daily_backup_can_be_left_for_later_and_taken_once_the_archive_is_open(
-        archive_dir: Path, digests: list[Path], at) -> None:
+def _made_on_day_one(archive_dir: Path, digests: list[Path], at) -> ArchiveLayout:
+    """An archive made on DAY1 from ``digests``."""
     at(DAY1)
     with Archive.open(archive_dir, create=True) as archive:
-        import_paths(archive, digests[:1])
-    layout = ArchiveLayout(archive_dir)
+        import_paths(archive, digests)
+    return ArchiveLayout(archive_dir)
+
+
+def test_the_daily_backup_can_be_left_for_later_and_taken_once_the_archive_is_open(
+        archive_dir: Path, digests: list[Path], at) -> None:
+    layout = _made_on_day_one(archive_dir, digests[:1], at)
     at(DAY1 + timedelta(days=1))
     with Archive.open(archive_dir, daily_backup=False) as archive:
         assert backups.list_backups(layout.backups) == []  # the open took none (the desktop's way)
@@ -102,10 +107,7 @@ def test_the_daily_backup_can_be_left_for_later_and_taken_once_the_archive_is_op
 
 def test_damage_found_by_a_later_daily_backup_is_repaired_at_the_next_open(
         archive_dir: Path, digests: list[Path], at) -> None:
-    at(DAY1)
-    with Archive.open(archive_dir, create=True) as archive:
-        import_paths(archive, digests[:2])
-    layout = ArchiveLayout(archive_dir)
+    layout = _made_on_day_one(archive_dir, digests[:2], at)
     at(DAY1 + timedelta(days=1))
     Archive.open(archive_dir).close()  # day 2: a good daily backup
     at(DAY1 + timedelta(days=2))
@@ -390,12 +392,9 @@ def test_check_repair_restores_a_damaged_database(archive_dir: Path, digests: li
 
 def test_a_repair_in_an_open_archive_reads_the_restored_database_afterwards(archive_dir: Path, digests: list[Path],
                                                                            at) -> None:
-    at(DAY1)
-    with Archive.open(archive_dir, create=True) as archive:
-        import_paths(archive, digests[:2])
+    layout = _made_on_day_one(archive_dir, digests[:2], at)
     at(DAY1 + timedelta(days=1))
     Archive.open(archive_dir).close()  # the daily backup, of two articles
-    layout = ArchiveLayout(archive_dir)
     with Archive.open(archive_dir) as archive:
         with archive.session() as session:  # leaves a connection in the pool, open on the file
             session.execute(text("DELETE FROM article WHERE id = (SELECT min(id) FROM article)"))
