@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -218,19 +218,28 @@ def _import_files(archive: Archive, files: list[Path], as_role: Role | None, pas
         if result.outcome is Outcome.IMPORTED and result.article_id:
             new_articles.append(result.article_id)
         done += 1
-    new_documents = _extract_sources(archive, sources, report, password, progress, cancel, pool, done, total)
-    if own_pool:
-        pool.close()  # its workers are done: free their memory before verifying and indexing
+    # Documents go into the search index as they are written, while the workers read the next ones.
+    batch = archive.search_index.begin_batch(archive) if sources else None
     changed = list(new_articles)
-    if new_documents or new_articles:
-        with archive.session() as session:
-            report.attached, report.ambiguous = auto_attach(
-                session, documents=[d for d, _ in new_documents], articles=new_articles)
-            changed += [a.article_id for a in report.attached]
-            changed += _articles_citing(session, [d for d, reextracted in new_documents if reextracted])
-    if verify and changed and not report.cancelled:
-        report.verification = verify_articles(archive, changed, progress=progress, cancel=cancel, reindex=False)
-    archive.reindex(articles=changed, documents=[d for d, _ in new_documents])
+    try:
+        new_documents = _extract_sources(archive, sources, report, password, progress, cancel, pool, done, total,
+                                         indexed=batch.add if batch is not None else None)
+        if own_pool:
+            pool.close()  # its workers are done: free their memory before verifying and indexing
+        if new_documents or new_articles:
+            with archive.session() as session:
+                report.attached, report.ambiguous = auto_attach(
+                    session, documents=[d for d, _ in new_documents], articles=new_articles)
+                changed += [a.article_id for a in report.attached]
+                changed += _articles_citing(session, [d for d, reextracted in new_documents if reextracted])
+        if verify and changed and not report.cancelled:
+            report.verification = verify_articles(archive, changed, progress=progress, cancel=cancel,
+                                                  reindex=False)
+    finally:
+        if batch is not None:  # also when something failed: what was written is in the catalog
+            batch.finish(articles=changed)
+    if batch is None:
+        archive.reindex(articles=changed, documents=[d for d, _ in new_documents])
     progress(Progress(total, total, ""))
     return report
 
@@ -262,8 +271,10 @@ def _prepare_source(archive: Archive, path: Path, kind: Kind, password: str | No
 
 def _extract_sources(archive: Archive, sources: list[_PendingSource], report: ImportReport, password: str | None,
                      progress: ProgressFn, cancel: CancelToken | None, pool: ExtractionPool,
-                     done: int, total: int) -> list[tuple[str, bool]]:
-    """Extract in the sandbox and write each document as it comes back; returns (id, re-extracted)."""
+                     done: int, total: int, indexed: Callable[..., None] | None = None) -> list[tuple[str, bool]]:
+    """Extract in the sandbox and write each document as it comes back; returns (id, re-extracted).
+
+    ``indexed(documents=[id])`` is called for each document written (to index it at once)."""
     if not sources:
         return []
     by_path = {archive.files.path_for(s.sha256): s for s in sources}
@@ -276,7 +287,10 @@ def _extract_sources(archive: Archive, sources: list[_PendingSource], report: Im
             finished.add(task.path)
             done += 1
             progress(Progress(done, total, source.path.name))
+            count = len(written)
             report.results.append(_write_source(archive, source, extracted, written))
+            if indexed is not None and len(written) > count:
+                indexed(documents=[written[-1][0]])
     finally:
         for path, source in by_path.items():
             if path not in finished and source.created:

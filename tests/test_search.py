@@ -308,6 +308,31 @@ def _view(archive) -> list:
             for q in ("Sacks", "type:claim", '"de facto"', "regul*", "date:2026-05")]
 
 
+def test_an_import_indexes_each_document_as_it_is_written_and_commits_once(demo, tmp_path: Path,
+                                                                            monkeypatch) -> None:
+    from archive.check import index_consistency
+    from archive.search.batch import IndexBatch
+    from pdf_factory import make_text_pdf
+
+    paths = [make_text_pdf(tmp_path / f"{word}.pdf", [f"The {word} walked along the shore at dawn."])
+             for word in ("quokka", "numbat", "bilby")]
+    added, finished = [], []
+    real_add, real_finish = IndexBatch.add, IndexBatch.finish
+    monkeypatch.setattr(IndexBatch, "add", lambda self, **items: (added.append(items), real_add(self, **items)))
+    monkeypatch.setattr(IndexBatch, "finish",
+                        lambda self, **items: (finished.append(len(added)), real_finish(self, **items)))
+    report = import_paths(demo, paths)
+    documents = [r.document_id for r in report.results]
+    assert sorted(d for items in added for d in items.get("documents", ())) == sorted(documents)
+    assert finished == [3]  # every document was added before the one commit
+    for word in ("quokka", "numbat", "bilby"):
+        assert [h.document for h in run(demo, word).hits if h.type == "source"], word
+    assert index_consistency(demo) == []
+    # The writer was released: an edit reindexes as usual.
+    set_note(demo, run(demo, "type:claim").hits[0].claim, "quokka sighting")
+    assert any(h.type == "note" for h in run(demo, "quokka").hits)
+
+
 def test_a_parallel_rebuild_makes_the_same_index(demo, parallel) -> None:
     before, count = _view(demo), demo.search_index.count()
     assert demo.search_index.rebuild(demo) == count

@@ -25,7 +25,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import platformdirs
 from whoosh import index as whoosh_index
@@ -40,6 +40,9 @@ from archive.search import build
 from archive.search.records import article_records, document_records
 from archive.search.schema import INDEX_FORMAT, make_schema
 from archive.search.writing import FootnoteSegmentWriter
+
+if TYPE_CHECKING:
+    from archive.search.batch import IndexBatch
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +234,28 @@ class SearchIndex:
             self.rebuild(archive, keep_aside=self.folder.exists())
             return
         self._write(archive, articles, documents, removed)
+
+    def begin_batch(self, archive) -> "IndexBatch | None":
+        """An open writer that an import adds its documents to as it writes them (see
+        :mod:`archive.search.batch`); None when the index cannot take one now: a read-only archive, a
+        rebuild under way, or an index that needs one (missing, old, foreign).  The caller then updates
+        the index at the end, as :meth:`update` does (rebuilding it then reads the whole import at once).
+        """
+        from archive.search.batch import IndexBatch
+
+        if archive.read_only or self._missed is not None or not check_folder(self.folder).ok:
+            return None
+        self._write_lock.acquire()
+        try:
+            if self._missed is not None or not check_folder(self.folder).ok:
+                self._write_lock.release()
+                return None
+            writer = FootnoteSegmentWriter(self._open(), timeout=30, limitmb=UPDATE_MEMORY_MB)
+        except Exception:
+            self._write_lock.release()
+            log.exception("search index writer not opened; the import updates the index at its end")
+            return None
+        return IndexBatch(self, archive, writer, self._write_lock.release)
 
     def _write(self, archive, articles: list[str], documents: list[str], removed: list[str]) -> None:
         with self._write_lock:
