@@ -210,12 +210,15 @@ def _has_content(database: Path) -> bool:
         db.close()
 
 
+def taken_today(layout: ArchiveLayout) -> bool:
+    """A backup of any kind was taken today (UTC): a look at the folder, not at the database."""
+    today = clock.now().date()
+    return any(b.taken.date() == today for b in list_backups(layout.backups))
+
+
 def daily_due(layout: ArchiveLayout) -> bool:
     """No backup of any kind was taken today (UTC), and there is something to back up."""
-    today = clock.now().date()
-    if any(b.taken.date() == today for b in list_backups(layout.backups)):
-        return False
-    return _has_content(layout.database)
+    return not taken_today(layout) and _has_content(layout.database)
 
 
 def take_daily(layout: ArchiveLayout) -> Backup | None:

@@ -249,14 +249,13 @@ def after_open(archive: "Archive", state: OpenState, *, daily_backup: bool = Tru
     if daily_backup:
         try:
             backups.take_daily(layout)
-        except backups.DatabaseDamaged:  # the copy failed its check: is the database itself damaged?
-            problems = database_problems(layout.database)
-            if problems:
+        except Exception as error:
+            if not _damaged_copy(error):
+                _notice(state, _backup_failed(error))
+            elif problems := database_problems(layout.database):  # is the database itself damaged?
                 _handle_damage(layout, problems, state)
                 archive.drop_connections()  # any pooled one still reads the file set aside
                 _clean_leftovers(layout, state)
-        except Exception as error:
-            _notice(state, _backup_failed(error))
     if state.unclean or state.restored:
         from archive.check import index_consistency
 
@@ -286,8 +285,7 @@ def take_daily_backup(archive: "Archive") -> str | None:
     try:
         backups.take_daily(archive.layout)
     except Exception as error:
-        if not (isinstance(error, backups.DatabaseDamaged)
-                or isinstance(error, sqlite3.DatabaseError) and is_damage(error)):
+        if not _damaged_copy(error):
             return _backup_failed(error)
         problems = database_problems(archive.layout.database)
         if not problems:  # the copy was bad, the database is sound: tomorrow's copy will tell
@@ -299,6 +297,11 @@ def take_daily_backup(archive: "Archive") -> str | None:
         log.error(text)
         return text
     return None
+
+
+def _damaged_copy(error: BaseException) -> bool:
+    """The daily copy failed on damage: its check found some, or SQLite could not even read the pages."""
+    return isinstance(error, backups.DatabaseDamaged) or isinstance(error, sqlite3.DatabaseError) and is_damage(error)
 
 
 def _backup_failed(error: BaseException) -> str:

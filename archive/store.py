@@ -156,9 +156,7 @@ class Archive:
     def close(self) -> None:
         if self._search_index is not None:
             self._search_index.close()
-        if self._read_engine is not None and self._read_engine is not self.engine:
-            self._read_engine.dispose()
-        self.engine.dispose()
+        self.drop_connections()
         if self._lock is not None:
             if not self._check_at_next_open:
                 recovery.closed(self.layout)

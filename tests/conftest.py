@@ -36,16 +36,13 @@ def archive(archive_dir: Path):
         yield opened
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def imported_demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo digest and its sources imported into an archive, once per test module (tests take copies)."""
-    from archive.demo import demo_files
-    from archive.importing import import_paths
-    from archive.store import Archive
+    """The demo archive (the digest and its sources), built once per test run: tests take copies."""
+    from archive.demo import ensure_demo_archive
 
     root = tmp_path_factory.mktemp("imported-demo") / "archive"
-    with Archive.open(root, create=True) as archive:
-        import_paths(archive, demo_files())
+    ensure_demo_archive(root)
     return root
 
 
