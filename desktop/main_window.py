@@ -117,10 +117,10 @@ class MainWindow(QMainWindow):
         self.claims.setMinimumWidth(210)
         self.source.setMinimumWidth(240)
 
-        self.banner = QLabel(notice or "")
+        self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
-        self.banner.setVisible(bool(notice))
+        self._show_notice()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -523,8 +523,13 @@ class MainWindow(QMainWindow):
     def _daily_backup_done(self, notice: str | None) -> None:
         if notice:
             self.notice = "; ".join(filter(None, [self.notice, notice]))
-            self.banner.setText(self.notice)
-            self.banner.setVisible(True)
+            self._show_notice()
+
+    def _show_notice(self) -> None:
+        """The banner says what opening the archive (or today's backup) found, as a sentence."""
+        text = self.notice or ""
+        self.banner.setText(text[:1].upper() + text[1:])
+        self.banner.setVisible(bool(text))
 
     def rebuild_index(self) -> None:
         """Rebuild in the background; searching keeps answering from the old index meanwhile."""

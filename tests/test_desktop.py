@@ -692,6 +692,9 @@ def test_the_daily_backup_is_taken_in_the_background_once_the_window_shows(qtbot
     window.take_daily_backup()  # taken: nothing more today
     wait(window)
     assert len(started) == 1
+    window._daily_backup_done("the archive database is damaged (x): close Footnote and open it again")
+    assert window.banner.isVisible()
+    assert window.banner.text() == "The archive database is damaged (x): close Footnote and open it again"
 
 
 def test_the_archive_check_runs_from_the_menu(window: MainWindow, qtbot) -> None:
