@@ -518,7 +518,8 @@ class MainWindow(QMainWindow):
             return
         self.runner.submit("Backing up the archive (today's copy)",
                            lambda progress, token: take_daily_backup(self.archive),
-                           on_done=self._daily_backup_done, on_error=self.show_error)
+                           on_done=self._daily_backup_done, on_error=self.show_error,
+                           cancellable=False)  # one SQLite backup step: nothing to stop between
 
     def _daily_backup_done(self, notice: str | None) -> None:
         if notice:
