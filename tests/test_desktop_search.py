@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from archive.demo import ensure_demo_archive
 from archive.models import Claim, Document
 from archive.store import Archive
 from desktop import app as desktop_app
@@ -23,19 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 SCREENSHOT = REPO / "docs" / "screenshot-search-panel.png"
 
 
-@pytest.fixture(scope="module")
-def search_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo archive with its search index, built once for this module."""
-    root = tmp_path_factory.mktemp("search-demo") / "a"
-    ensure_demo_archive(root)
-    return root
-
-
 @pytest.fixture
-def archive(tmp_path: Path, search_template: Path):
-    root = tmp_path / "a"
-    shutil.copytree(search_template, root, ignore=shutil.ignore_patterns("archive.lock"))
-    with Archive.open(root) as opened:
+def archive(demo_copy: Path):
+    """A private copy of the demo archive (with its search index), open for writing."""
+    with Archive.open(demo_copy) as opened:
         yield opened
 
 
